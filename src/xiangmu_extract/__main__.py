@@ -1,0 +1,5 @@
+"""``python -m xiangmu_extract …`` runs the command-line interface."""
+
+from xiangmu_extract.cli import main
+
+raise SystemExit(main())

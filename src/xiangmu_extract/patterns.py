@@ -1,0 +1,225 @@
+"""Pattern data: named regex fragments, compiled patterns, word lists and lexicons.
+
+The data lives in ``patterns/`` as reviewed files, apart from the engine:
+
+* ``*.yaml`` files with up to four sections:
+
+  - ``fragments``: named regex pieces, shared by every file (one namespace);
+  - ``patterns``: named regexes that code compiles and uses;
+  - ``lists``: named lists of plain strings (cue words, suffixes, …);
+  - ``tables``: named mappings from a key to a list of plain strings.
+
+* ``lexicons/*.txt``: one entry per line, ``#`` starts a comment.
+
+Inside a fragment or pattern, ``{name}`` inserts the fragment ``name`` (as a
+non-capturing group), ``{@name}`` inserts the lexicon or list ``name`` as an
+alternation of escaped literals, longest first. ``{2,8}`` and other regex
+quantifiers are left alone. Everything is validated when loaded: an unknown
+name, a cycle, a regex that does not compile or a malformed section raises
+:class:`PatternError` naming the file and the key.
+
+Loading is lazy and cached: nothing is read at import time, each pattern is
+compiled once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SECTIONS = ("fragments", "patterns", "lists", "tables")
+_REF = re.compile(r"\{(@?)([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class PatternError(ValueError):
+    """A pattern file is malformed: the message names the file and the key."""
+
+
+def patterns_dir() -> Path:
+    """Where the pattern files are: inside the installed package, else the repo."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "patterns", here.parents[1] / "patterns"):
+        if candidate.is_dir():
+            return candidate
+    raise PatternError(f"no patterns directory next to {here}")
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex matching any of ``words`` literally, longest first."""
+    unique = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
+    return "(?:" + "|".join(re.escape(w) for w in unique) + ")" if unique else "(?!)"
+
+
+@dataclass
+class _Source:
+    file: str
+    text: str
+
+
+@dataclass
+class PatternSet:
+    """All pattern data of one directory, validated and compiled."""
+
+    root: Path
+    _fragments: dict[str, _Source] = field(default_factory=dict)
+    _patterns: dict[str, _Source] = field(default_factory=dict)
+    _lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _tables: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    _origin: dict[str, str] = field(default_factory=dict)
+    _expanded: dict[str, str] = field(default_factory=dict)
+    _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict)
+
+    # -- public accessors -------------------------------------------------
+    def regex(self, name: str) -> re.Pattern[str]:
+        """The compiled pattern ``name``."""
+        try:
+            return self._compiled[name]
+        except KeyError:
+            raise KeyError(f"no pattern named {name!r}") from None
+
+    def source(self, name: str) -> str:
+        """The fully expanded regex text of a fragment or pattern."""
+        return self._expanded[name]
+
+    def words(self, name: str) -> tuple[str, ...]:
+        """The list or lexicon ``name``."""
+        try:
+            return self._lists[name]
+        except KeyError:
+            raise KeyError(f"no list or lexicon named {name!r}") from None
+
+    def table(self, name: str) -> dict[str, tuple[str, ...]]:
+        """The table ``name``: key -> words."""
+        try:
+            return self._tables[name]
+        except KeyError:
+            raise KeyError(f"no table named {name!r}") from None
+
+    def names(self) -> dict[str, list[str]]:
+        """Every name by kind (for listing and tests)."""
+        return {
+            "fragments": sorted(self._fragments),
+            "patterns": sorted(self._patterns),
+            "lists": sorted(self._lists),
+            "tables": sorted(self._tables),
+        }
+
+    # -- loading ------------------------------------------------------------
+    def _claim(self, name: str, where: str) -> None:
+        if name in self._origin:
+            raise PatternError(f"{where}: name {name!r} is already defined in {self._origin[name]}")
+        self._origin[name] = where
+
+    def _load_lexicon(self, path: Path) -> None:
+        name = path.stem
+        where = f"{path.name}"
+        self._claim(name, where)
+        entries: list[str] = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            entry = line.split("#", 1)[0].strip()
+            if entry:
+                entries.append(entry)
+        if not entries:
+            raise PatternError(f"{where}: lexicon {name!r} is empty")
+        self._lists[name] = tuple(entries)
+
+    def _load_yaml(self, path: Path) -> None:
+        try:
+            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise PatternError(f"{path.name}: not valid YAML: {exc}") from exc
+        if doc is None:
+            return
+        if not isinstance(doc, Mapping):
+            raise PatternError(f"{path.name}: top level must be a mapping of sections")
+        for section, body in doc.items():
+            if section not in SECTIONS:
+                raise PatternError(
+                    f"{path.name}: unknown section {section!r} (expected one of {SECTIONS})"
+                )
+            if not isinstance(body, Mapping):
+                raise PatternError(f"{path.name}: section {section!r} must be a mapping")
+            for key, value in body.items():
+                self._add(path.name, str(section), str(key), value)
+
+    def _add(self, file: str, section: str, key: str, value: Any) -> None:
+        where = f"{file}: {section}.{key}"
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+            raise PatternError(f"{where}: bad name (letters, digits and _ only)")
+        self._claim(key, where)
+        if section in ("fragments", "patterns"):
+            if not isinstance(value, str):
+                raise PatternError(f"{where}: must be a regex string")
+            target = self._fragments if section == "fragments" else self._patterns
+            target[key] = _Source(file, value)
+        elif section == "lists":
+            self._lists[key] = _string_list(value, where)
+        else:
+            if not isinstance(value, Mapping):
+                raise PatternError(f"{where}: a table maps keys to lists of strings")
+            self._tables[key] = {
+                str(k): _string_list(v, f"{where}.{k}") for k, v in value.items()
+            }
+
+    def _expand(self, name: str, stack: tuple[str, ...] = ()) -> str:
+        if name in self._expanded:
+            return self._expanded[name]
+        src = self._fragments.get(name) or self._patterns[name]
+        where = f"{src.file}: {name}"
+        if name in stack:
+            raise PatternError(f"{where}: circular reference {' -> '.join((*stack, name))}")
+
+        def replace(match: re.Match[str]) -> str:
+            is_words, ref = match.group(1), match.group(2)
+            if is_words:
+                if ref not in self._lists:
+                    raise PatternError(f"{where}: unknown list or lexicon {{@{ref}}}")
+                return alternation(self._lists[ref])
+            if ref not in self._fragments:
+                raise PatternError(f"{where}: unknown fragment {{{ref}}}")
+            return "(?:" + self._expand(ref, (*stack, name)) + ")"
+
+        text = _REF.sub(replace, src.text)
+        try:
+            re.compile(text)
+        except re.error as exc:
+            raise PatternError(f"{where}: regex does not compile: {exc}") from exc
+        self._expanded[name] = text
+        return text
+
+    def _compile_all(self) -> None:
+        for name in self._fragments:
+            self._expand(name)
+        for name in self._patterns:
+            self._compiled[name] = re.compile(self._expand(name))
+
+
+def _string_list(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise PatternError(f"{where}: must be a list of non-empty strings")
+    return tuple(value)
+
+
+def load_patterns(root: Path) -> PatternSet:
+    """Load, validate and compile every pattern file under ``root``."""
+    pset = PatternSet(root=root)
+    lexdir = root / "lexicons"
+    if lexdir.is_dir():
+        for path in sorted(lexdir.glob("*.txt")):
+            pset._load_lexicon(path)
+    for path in sorted(root.glob("*.yaml")):
+        pset._load_yaml(path)
+    pset._compile_all()
+    return pset
+
+
+@functools.cache
+def get_patterns() -> PatternSet:
+    """The project's pattern set, loaded on first use and cached."""
+    return load_patterns(patterns_dir())
