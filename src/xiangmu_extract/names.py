@@ -1,0 +1,452 @@
+"""Recognize project names, companies and places in one sentence.
+
+Names are found from their right end: a head word (项目, 工程, or a weaker head such as
+产业园, 小镇, 校区) and a scan to the left over segmenter tokens until a boundary
+(punctuation, a function word or verb, an earlier project head, a company suffix, a count).
+The same scan, with other heads, finds companies (…有限公司, …集团) and places
+(…开发区, …镇, and the county-level names of the ``place_admin`` lexicon).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from xiangmu_extract.patterns import get_patterns
+from xiangmu_extract.segment import Token, tokenize
+
+PUNCT = frozenset(",。;:!?、,;:!?…—·•/|《》<>[]【】「」『』\"'")
+OPEN_QUOTES = frozenset("“‘「『")
+CLOSE_QUOTES = frozenset("”’」』")
+CONJUNCTIONS = ("以及", "和", "及", "与", "并", "或")
+REFERENCE_HEADS = ("该", "此", "这个", "这一", "本", "上述", "这")
+MAX_NAME_CHARS = 48
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A company or place mention."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class NameMention:
+    """A project mentioned in a sentence: by name, by phase or by reference."""
+
+    start: int
+    end: int
+    name: str
+    strong: bool
+    reference: bool = False  # 该项目, 此项目, a bare 项目
+    phase: str | None = None  # 一期, 二期工程 …
+    parent: str | None = None  # "X项目" in "X项目二期"
+    company: Phrase | None = None  # an organisation written right before the name
+    prefix: Phrase | None = None  # a short brand before a quoted name: 华光新材“…项目”
+    enumerated: bool = False  # an item of "A、B、C等项目"
+    aggregate: bool = False  # "640个年度实施项目": a count of projects, not one
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    strong: frozenset[str]
+    weak: frozenset[str]
+    types: frozenset[str]
+    stops: frozenset[str]
+    generic: frozenset[str]
+    not_after: frozenset[str]
+    org_suffixes: frozenset[str]
+    place_suffixes: frozenset[str]
+    places: frozenset[str]
+    phase: re.Pattern[str]
+    enum_tail: re.Pattern[str]
+
+
+@functools.cache
+def lexicon() -> _Lexicon:
+    p = get_patterns()
+    return _Lexicon(
+        strong=frozenset(p.words("name_strong_suffixes")),
+        weak=frozenset(p.words("name_weak_suffixes")),
+        types=frozenset(p.words("name_type_words")),
+        stops=frozenset(p.words("name_stop_words")),
+        generic=frozenset(p.words("name_generic_words")),
+        not_after=frozenset(p.words("name_not_after")),
+        org_suffixes=frozenset(p.words("org_suffixes")),
+        place_suffixes=frozenset(p.words("place_suffixes")),
+        places=frozenset(p.words("place_admin")),
+        phase=p.regex("name_phase"),
+        enum_tail=p.regex("name_enumeration_tail"),
+    )
+
+
+def _is_count(tokens: Sequence[Token], j: int) -> bool:
+    """Token j is a classifier after a numeral: "640个", "78项", "一批"."""
+    if tokens[j].text not in ("个", "项", "批", "家", "类"):
+        return False
+    return j > 0 and bool(re.fullmatch(r"[\d一二三四五六七八九十两几多数百千万]+", tokens[j - 1].text))
+
+
+def _scan_left(
+    tokens: Sequence[Token],
+    end: int,
+    lex: _Lexicon,
+    *,
+    stops: frozenset[str],
+    org_mode: bool = False,
+) -> tuple[int, str]:
+    """Index of the first token of the phrase whose head token is ``tokens[end - 1]``.
+
+    Returns the index and why the scan stopped: "punct", "stop", "quote", "head",
+    "org", "count" or "start". Type words (建设, 改造 …) right before the head belong to
+    the phrase even when they are also boundary verbs elsewhere.
+    """
+    head = end - 1
+    j = head - 1
+    depth = 0  # parentheses opened while scanning left
+    adjacent = True  # only type words (or a parenthesis) between j and the head so far
+    chars = len(tokens[head].text) if head >= 0 else 0
+    while j >= 0:
+        t = tokens[j].text
+        if t in (")", ")"):
+            depth += 1
+        elif t in ("(", "("):
+            if depth == 0:
+                return j + 1, "punct"
+            depth -= 1
+        elif depth == 0:
+            if t in OPEN_QUOTES:
+                return j, "quote"
+            if t in CLOSE_QUOTES:
+                k = j - 1
+                while k >= 0 and tokens[k].text not in OPEN_QUOTES and tokens[k].text not in PUNCT:
+                    k -= 1
+                if k < 0 or tokens[k].text not in OPEN_QUOTES:
+                    return j + 1, "punct"
+                return k, "quote"
+            if t in PUNCT or t.isspace():
+                return j + 1, "punct"
+            if t in stops and not (adjacent and t in lex.types):
+                return j + 1, "stop"
+            if t in lex.strong:
+                return j + 1, "head"
+            if t in lex.org_suffixes and not org_mode:
+                return j + 1, "org"
+            if _is_count(tokens, j):
+                return j + 1, "count"
+            adjacent = adjacent and t in lex.types
+        chars += len(t)
+        if chars > MAX_NAME_CHARS:
+            return j + 1, "punct"
+        j -= 1
+    return 0, "start"
+
+
+def _org_before(tokens: Sequence[Token], j: int, lex: _Lexicon, text: str, base: int) -> Phrase | None:
+    """The organisation whose suffix token is ``tokens[j - 1]``, if any."""
+    if j <= 0 or tokens[j - 1].text not in lex.org_suffixes:
+        return None
+    start, _ = _scan_left(tokens, j, lex, stops=_org_stops(lex), org_mode=True)
+    if start >= j - 1:
+        return None
+    s, e = tokens[start].start, tokens[j - 1].end
+    return Phrase(text[s - base : e - base], s, e)
+
+
+def _org_stops(lex: _Lexicon) -> frozenset[str]:
+    return lex.stops - lex.org_suffixes - {"企业"}
+
+
+def _core_tokens(tokens: Sequence[Token], lex: _Lexicon) -> list[str]:
+    return [
+        t.text
+        for t in tokens
+        if t.text not in lex.types
+        and t.text not in PUNCT
+        and t.text not in OPEN_QUOTES
+        and t.text not in CLOSE_QUOTES
+        and not re.fullmatch(r"[\d.]+", t.text)
+    ]
+
+
+def is_generic(tokens: Sequence[Token], lex: _Lexicon) -> bool:
+    """A name made only of generic words, places and numbers names a class of projects."""
+    core = _core_tokens(tokens, lex)
+    rest = [t for t in core if t not in lex.generic and t not in lex.places]
+    if not rest:
+        return True
+    # single characters left over from generic compounds ("省市县长工程项目")
+    return len("".join(rest)) < 2
+
+
+def clean_name(text: str) -> str:
+    """A name as stored: quotes removed, leading conjunctions removed."""
+    name = re.sub(r"[“”‘’「」『』\"]", "", text).strip()
+    for conj in CONJUNCTIONS:
+        if name.startswith(conj) and len(name) > len(conj) + 2:
+            name = name[len(conj) :]
+    return name
+
+
+def find_names(text: str, base: int = 0) -> list[NameMention]:
+    """Project mentions in ``text`` (one sentence); offsets shifted by ``base``."""
+    lex = lexicon()
+    tokens = tokenize(text, base)
+    found: list[NameMention] = []
+    for i, tok in enumerate(tokens):
+        strong = tok.text in lex.strong
+        if not strong and tok.text not in lex.weak:
+            continue
+        nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
+        if nxt in lex.not_after:
+            continue
+        mention = _name_ending_at(text, base, tokens, i, lex, strong=strong)
+        if mention is not None:
+            found.append(mention)
+    found.extend(_enumerated(text, base, tokens, lex))
+    found.extend(_shared_head(text, base, tokens, lex, found))
+    chosen = _longest_first(found)
+    # "…2013年财政补助项目雷山县…扩建项目": a name running straight into another one
+    # is a category of the second, not a project of its own.
+    return [
+        m
+        for k, m in enumerate(chosen)
+        if m.reference or k + 1 == len(chosen) or chosen[k + 1].start != m.end
+    ]
+
+
+def _name_ending_at(
+    text: str, base: int, tokens: Sequence[Token], i: int, lex: _Lexicon, *, strong: bool
+) -> NameMention | None:
+    start_i, why = _scan_left(tokens, i + 1, lex, stops=lex.stops)
+    end = tokens[i].end
+    phase_text = None
+    m = lex.phase.match(text, end - base)
+    if strong and m and not _continues_name(text, m.end()):
+        phase_text = m.group(0)
+    while start_i < i and tokens[start_i].text in CONJUNCTIONS:
+        start_i += 1
+    before = tokens[start_i - 1].text if start_i > 0 else ""
+    span_tokens = tokens[start_i : i + 1]
+    start = span_tokens[0].start
+    raw = text[start - base : end - base]
+    core = "".join(_core_tokens(span_tokens[:-1], lex))
+    if _PHASE_ONLY.fullmatch(core):
+        # "一期项目", "二期工程": a phase of the project in focus ("一二期工程": the whole)
+        phase = core if len(core.lstrip("第")) == 2 else None
+        return NameMention(start, end, raw, strong, reference=True, phase=phase)
+    if before in REFERENCE_HEADS or raw in lex.strong:
+        if not strong:
+            return None
+        return _with_phase(NameMention(start, end, raw, strong, reference=True), phase_text)
+    if is_generic(span_tokens, lex):
+        if strong and (why == "count" or before == "等"):
+            return NameMention(start, end, raw, strong, aggregate=True)
+        return None
+    name = clean_name(raw)
+    if len(name) < 3:
+        return None
+    company = _org_before(tokens, start_i, lex, text, base) if why == "org" else None
+    prefix = _quote_prefix(text, base, tokens, start_i, lex) if why == "quote" else None
+    mention = NameMention(
+        start, end, name, strong, company=company, prefix=prefix, aggregate=why == "count"
+    )
+    return _with_phase(mention, phase_text)
+
+
+_PHASE_ONLY = re.compile(r"第?[一二三四五六七八九十首]+期")
+
+
+def _quote_prefix(
+    text: str, base: int, tokens: Sequence[Token], start_i: int, lex: _Lexicon
+) -> Phrase | None:
+    """A short brand right before a quoted name: 华光新材“年产…项目”."""
+    if start_i == 0:
+        return None
+    p_start, why = _scan_left(tokens, start_i + 1, lex, stops=lex.stops)
+    if why in ("count", "head") or p_start >= start_i:
+        return None
+    span = tokens[p_start:start_i]
+    if any(t.text in lex.weak or t.text in lex.strong or t.text in CONJUNCTIONS for t in span):
+        return None
+    s, e = span[0].start, span[-1].end
+    return Phrase(text[s - base : e - base], s, e) if 2 <= e - s <= 12 else None
+
+
+def _with_phase(mention: NameMention, phase_text: str | None) -> NameMention:
+    if phase_text is None:
+        return mention
+    return NameMention(
+        mention.start,
+        mention.end + len(phase_text),
+        mention.name + phase_text if not mention.reference else phase_text,
+        mention.strong,
+        reference=mention.reference,
+        phase=phase_text,
+        parent=None if mention.reference else mention.name,
+        company=mention.company,
+        prefix=mention.prefix,
+    )
+
+
+def _continues_name(text: str, pos: int) -> bool:
+    """A phase word followed by more name ("一期南区项目") is part of a longer name."""
+    rest = text[pos : pos + 6]
+    return bool(re.match(r"[南北东西中]区|[A-Za-z]", rest))
+
+
+def find_phases(text: str, base: int, taken: Sequence[NameMention]) -> list[NameMention]:
+    """Phase mentions standing alone: "一期项目已投产", "二期建设5000亩", "第一期三条生产线"."""
+    lex = lexicon()
+    out: list[NameMention] = []
+    for m in lex.phase.finditer(text):
+        s, e = m.start() + base, m.end() + base
+        if any(t.start <= s < t.end for t in taken):
+            continue
+        prev = text[m.start() - 1] if m.start() > 0 else ""
+        if prev and (prev in "分共等和、一二三四五六七八九十两第" or prev.isdigit()):
+            continue
+        nxt = text[m.end() : m.end() + 1]
+        if _continues_name(text, m.end()) or nxt in ("间", "刊", "限", "货", "待", "望", "末", "内"):
+            continue
+        out.append(NameMention(s, e, m.group(0), True, reference=True, phase=m.group(0)))
+    return out
+
+
+def _enumerated(text: str, base: int, tokens: Sequence[Token], lex: _Lexicon) -> list[NameMention]:
+    """Items of "A、B、C等N个项目": each item is a project ("A项目")."""
+    out: list[NameMention] = []
+    for tail in lex.enum_tail.finditer(text):
+        seg_start = max(text.rfind(ch, 0, tail.start()) for ch in ",。;:!?,;:") + 1
+        seg = text[seg_start : tail.start()]
+        if "、" not in seg:
+            continue
+        pos = seg_start
+        for item in seg.split("、"):
+            item_end = pos + len(item)
+            mention = _enumeration_item(text, base, tokens, lex, pos, item_end)
+            if mention is not None:
+                out.append(mention)
+            pos = item_end + 1
+    return out
+
+
+def _enumeration_item(
+    text: str, base: int, tokens: Sequence[Token], lex: _Lexicon, start: int, end: int
+) -> NameMention | None:
+    end_i = next((k for k, t in enumerate(tokens) if t.end - base >= end), None)
+    if end_i is None or tokens[end_i].end - base != end:
+        return None
+    start_i, _ = _scan_left(tokens, end_i + 1, lex, stops=lex.stops)
+    start_i = max(start_i, next(k for k, t in enumerate(tokens) if t.start - base >= start))
+    span = tokens[start_i : end_i + 1]
+    if not span or is_generic(span, lex):
+        return None
+    s, e = span[0].start, span[-1].end
+    raw = clean_name(text[s - base : e - base])
+    if len(raw) < 2:
+        return None
+    name = raw if any(raw.endswith(h) for h in lex.strong) else raw + "项目"
+    return NameMention(s, e, name, True, enumerated=True)
+
+
+def _shared_head(
+    text: str, base: int, tokens: Sequence[Token], lex: _Lexicon, found: Sequence[NameMention]
+) -> list[NameMention]:
+    """"年产2000万个A、年产3000吨B项目": parallel items before a named one share its head."""
+    out: list[NameMention] = []
+    for m in found:
+        if m.reference or m.start - base < 2 or text[m.start - base - 1] != "、":
+            continue
+        item_end = m.start - base - 1
+        item_start = max(text.rfind(ch, 0, item_end) for ch in ",。;:!?,;:、") + 1
+        item = text[item_start:item_end]
+        if not item.startswith(m.name[:2]):
+            # "引进了年产…": the item starts where the parallel wording starts
+            at = item.find(m.name[:2])
+            item_start, item = (item_start + at, item[at:]) if at > 0 else (item_start, item)
+        head = next(h for h in lex.strong if m.name.endswith(h)) if m.strong else None
+        if head is None or len(item) < 4 or item[:2] != m.name[:2]:
+            continue
+        out.append(NameMention(item_start + base, item_end + base, clean_name(item) + head, True))
+    return out
+
+
+def _longest_first(mentions: list[NameMention]) -> list[NameMention]:
+    """Overlap policy: of overlapping mentions the longest wins, ties to the earlier one."""
+    chosen: list[NameMention] = []
+    for m in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
+        if all(m.end <= c.start or m.start >= c.end for c in chosen):
+            chosen.append(m)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def find_orgs(text: str, base: int = 0) -> list[Phrase]:
+    """Organisations: a name ending in a company suffix (…有限公司, …集团)."""
+    lex = lexicon()
+    tokens = tokenize(text, base)
+    found: list[Phrase] = []
+    stops = _org_stops(lex)
+    for i, tok in enumerate(tokens):
+        if tok.text not in lex.org_suffixes or _org_continues(tokens, i + 1, lex):
+            continue
+        start_i, _ = _scan_left(tokens, i + 1, lex, stops=stops, org_mode=True)
+        if start_i >= i or len(text[tokens[start_i].start - base : tok.start - base]) < 2:
+            continue
+        s, e = tokens[start_i].start, tok.end
+        found.append(Phrase(clean_name(text[s - base : e - base]), s, e))
+    return found
+
+
+def _org_continues(tokens: Sequence[Token], k: int, lex: _Lexicon) -> bool:
+    """After an organisation suffix, another one follows: "药业(甘肃)有限公司"."""
+    if k < len(tokens) and tokens[k].text in ("(", "("):
+        while k < len(tokens) and tokens[k].text not in (")", ")"):
+            k += 1
+        k += 1
+    return k < len(tokens) and tokens[k].text in lex.org_suffixes
+
+
+def find_places(text: str, base: int = 0) -> list[Phrase]:
+    """Places: county-level names from the lexicon, and names ending in a place suffix,
+    joined when adjacent ("海宁" + "黄湾镇" -> "海宁黄湾镇")."""
+    lex = lexicon()
+    tokens = tokenize(text, base)
+    spans: list[tuple[int, int]] = []
+    for i, tok in enumerate(tokens):
+        if tok.text in lex.places:
+            end_i = i
+            if i + 1 < len(tokens) and tokens[i + 1].text in lex.place_suffixes:
+                end_i = i + 1
+            spans.append((i, end_i))
+        elif tok.text in lex.place_suffixes and i > 0:
+            start = i
+            for k in range(i - 1, max(i - 6, -1), -1):
+                t = tokens[k].text
+                if t in lex.places:
+                    start = k
+                    break
+                if len(t) != 1 or t in lex.stops or t in PUNCT or not _is_cjk(t):
+                    break
+                start = k
+            if start < i and (i - start >= 2 or len(tok.text) >= 2 or tokens[start].text in lex.places):
+                spans.append((start, i))
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    out = []
+    for s, e in merged:
+        start, end = tokens[s].start, tokens[e].end
+        out.append(Phrase(text[start - base : end - base], start, end))
+    return out
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
