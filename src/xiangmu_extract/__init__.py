@@ -28,7 +28,20 @@ _EXPORTS = {
     "InputError": "xiangmu_extract.reader",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Area",
+    "DateValue",
+    "Document",
+    "InputError",
+    "Money",
+    "Project",
+    "Quantity",
+    "extract",
+    "extract_file",
+    "parse_date",
+    "parse_money",
+    "parse_quantity",
+]
 
 if TYPE_CHECKING:
     from xiangmu_extract.models import Area, DateValue, Document, Money, Project, Quantity

@@ -17,7 +17,9 @@ Status = Literal["planned", "signed", "under_construction", "completed", "in_pro
 Span = tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)]]
 
 # YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn, YYYY-H1/H2
-ISO_PARTIAL = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?|-Q[1-4]|-H[12])?")
+ISO_PARTIAL = re.compile(
+    r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?|-Q[1-4]|-H[12])?"
+)
 
 STATUSES: tuple[Status, ...] = (
     "planned",

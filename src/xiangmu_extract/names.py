@@ -88,7 +88,9 @@ def _is_count(tokens: Sequence[Token], j: int) -> bool:
     """Token j is a classifier after a numeral: "640个", "78项", "一批"."""
     if tokens[j].text not in ("个", "项", "批", "家", "类"):
         return False
-    return j > 0 and bool(re.fullmatch(r"[\d一二三四五六七八九十两几多数百千万]+", tokens[j - 1].text))
+    return j > 0 and bool(
+        re.fullmatch(r"[\d一二三四五六七八九十两几多数百千万]+", tokens[j - 1].text)
+    )
 
 
 def _scan_left(
@@ -146,7 +148,9 @@ def _scan_left(
     return 0, "start"
 
 
-def _org_before(tokens: Sequence[Token], j: int, lex: _Lexicon, text: str, base: int) -> Phrase | None:
+def _org_before(
+    tokens: Sequence[Token], j: int, lex: _Lexicon, text: str, base: int
+) -> Phrase | None:
     """The organisation whose suffix token is ``tokens[j - 1]``, if any."""
     if j <= 0 or tokens[j - 1].text not in lex.org_suffixes:
         return None
@@ -201,6 +205,11 @@ def find_names(text: str, base: int = 0) -> list[NameMention]:
         strong = tok.text in lex.strong
         if not strong and tok.text not in lex.weak:
             continue
+        prev = tokens[i - 1].text if i > 0 else ""
+        if prev in CONJUNCTIONS:
+            continue  # "包干制和项目": not a name
+        if tok.text == "工程" and prev not in lex.types and prev not in CLOSE_QUOTES:
+            strong = False  # 工程 alone is also "engineering": a name only with facts
         nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
         if nxt in lex.not_after:
             continue
@@ -311,7 +320,16 @@ def find_phases(text: str, base: int, taken: Sequence[NameMention]) -> list[Name
         if prev and (prev in "分共等和、一二三四五六七八九十两第" or prev.isdigit()):
             continue
         nxt = text[m.end() : m.end() + 1]
-        if _continues_name(text, m.end()) or nxt in ("间", "刊", "限", "货", "待", "望", "末", "内"):
+        if _continues_name(text, m.end()) or nxt in (
+            "间",
+            "刊",
+            "限",
+            "货",
+            "待",
+            "望",
+            "末",
+            "内",
+        ):
             continue
         out.append(NameMention(s, e, m.group(0), True, reference=True, phase=m.group(0)))
     return out
@@ -357,7 +375,7 @@ def _enumeration_item(
 def _shared_head(
     text: str, base: int, tokens: Sequence[Token], lex: _Lexicon, found: Sequence[NameMention]
 ) -> list[NameMention]:
-    """"年产2000万个A、年产3000吨B项目": parallel items before a named one share its head."""
+    """ "年产2000万个A、年产3000吨B项目": parallel items before a named one share its head."""
     out: list[NameMention] = []
     for m in found:
         if m.reference or m.start - base < 2 or text[m.start - base - 1] != "、":
@@ -433,7 +451,9 @@ def find_places(text: str, base: int = 0) -> list[Phrase]:
                 if len(t) != 1 or t in lex.stops or t in PUNCT or not _is_cjk(t):
                     break
                 start = k
-            if start < i and (i - start >= 2 or len(tok.text) >= 2 or tokens[start].text in lex.places):
+            if start < i and (
+                i - start >= 2 or len(tok.text) >= 2 or tokens[start].text in lex.places
+            ):
                 spans.append((start, i))
     merged: list[tuple[int, int]] = []
     for s, e in sorted(spans):

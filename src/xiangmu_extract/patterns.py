@@ -163,9 +163,7 @@ class PatternSet:
         else:
             if not isinstance(value, Mapping):
                 raise PatternError(f"{where}: a table maps keys to lists of strings")
-            self._tables[key] = {
-                str(k): _string_list(v, f"{where}.{k}") for k, v in value.items()
-            }
+            self._tables[key] = {str(k): _string_list(v, f"{where}.{k}") for k, v in value.items()}
 
     def _expand(self, name: str, stack: tuple[str, ...] = ()) -> str:
         if name in self._expanded:

@@ -1,0 +1,164 @@
+"""Cue words: which field a figure or a date fills, and which status a clause reports.
+
+The cue tables live in ``patterns/cues.yaml``; this module turns them into one
+compiled regex per table and answers questions about the text around a mention.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from xiangmu_extract.models import STATUSES, Status
+from xiangmu_extract.patterns import alternation, get_patterns
+
+# How far a cue may stand from its figure ("产值可以翻一番达到6亿多元").
+MONEY_CUE_REACH = 10
+AREA_CUE_REACH = 8
+DATE_CUE_REACH = 16
+FUTURE_REACH = 8
+
+
+@dataclass(frozen=True)
+class _Table:
+    """One cue table compiled: a regex of every cue, and the field of each cue."""
+
+    regex: re.Pattern[str]
+    field_of: dict[str, str]
+
+    def fields_in(self, text: str) -> list[tuple[int, int, str]]:
+        """Every cue in ``text``: (start, end, field); longer cues win at one place."""
+        return [(m.start(), m.end(), self.field_of[m.group(0)]) for m in self.regex.finditer(text)]
+
+
+def _compile(table: dict[str, tuple[str, ...]], *, suffix: str = "") -> _Table:
+    field_of: dict[str, str] = {}
+    for field, words in table.items():
+        for w in words:
+            field_of.setdefault(w, field)
+    return _Table(re.compile(alternation(field_of) + suffix), field_of)
+
+
+@functools.cache
+def money_cues() -> _Table:
+    return _compile(get_patterns().table("cue_money_fields"))
+
+
+@functools.cache
+def area_cues() -> _Table:
+    return _compile(get_patterns().table("cue_area_fields"))
+
+
+@functools.cache
+def date_cues() -> _Table:
+    return _compile(get_patterns().table("cue_date_events"))
+
+
+@functools.cache
+def status_cues() -> _Table:
+    return _compile(get_patterns().table("cue_status"))
+
+
+@functools.cache
+def _future() -> re.Pattern[str]:
+    return re.compile(alternation(get_patterns().words("cue_future_markers")))
+
+
+@functools.cache
+def _conditional() -> re.Pattern[str]:
+    return re.compile(alternation(get_patterns().words("cue_conditional_after")))
+
+
+@functools.cache
+def _whole() -> re.Pattern[str]:
+    return re.compile(alternation(get_patterns().words("cue_whole_project")))
+
+
+def _nearest_before(table: _Table, left: str, reach: int) -> str | None:
+    """The field of the cue nearest to the end of ``left`` within ``reach`` characters.
+
+    Nothing but filler may stand between the cue and the figure: no other figure (a
+    digit) and no clause punctuation.
+    """
+    window = left[-reach:]
+    best: tuple[int, str] | None = None
+    for _start, end, field in table.fields_in(window):
+        gap = window[end:]
+        if re.search(r"[\d,。;:!?]", gap):
+            continue
+        if best is None or end > best[0] or (end == best[0]):
+            best = (end, field)
+    return best[1] if best else None
+
+
+def money_field(left: str) -> str | None:
+    """investment / output_value / tax for a figure preceded by ``left``; None if no cue
+    or a cue that must not fill a field (利税, 完成投资)."""
+    field = _nearest_before(money_cues(), left, MONEY_CUE_REACH)
+    return None if field in (None, "none") else field
+
+
+def area_field(left: str) -> str | None:
+    """land_area / floor_area for an area preceded by ``left``."""
+    field = _nearest_before(area_cues(), left, AREA_CUE_REACH)
+    return None if field in (None, "none") else field
+
+
+def date_events(right: str, left: str) -> list[str]:
+    """The event fields a date is tied to.
+
+    The cue normally follows the date ("于2021年6月开工"); two cues in a row both count
+    ("竣工投产", "建成并投入使用"). A cue before the date counts when the date closes the
+    clause ("开工时间为2021年6月"). A negative cue (结顶, 主体移交) ties the date to
+    nothing.
+    """
+    cues = date_cues().fields_in(right[:DATE_CUE_REACH])
+    if cues:
+        first_start, first_end, field = cues[0]
+        if re.search(r"[,。;:!?]", right[:first_start]):
+            cues = []
+        else:
+            fields = [field]
+            for start, end, other in cues[1:]:
+                if start - first_end > 2:
+                    break
+                fields.append(other)
+                first_end = end
+            return (
+                [f for f in dict.fromkeys(fields) if f != "none"]
+                if "none" not in fields[:1]
+                else []
+            )
+    before = date_cues().fields_in(left[-10:])
+    if before:
+        start, end, field = before[-1]
+        gap = left[-10:][end:]
+        if field != "none" and re.fullmatch(r"(?:时间|日期|期)?(?:为|是|定于|于|在|:|:)?", gap):
+            return [field]
+    return []
+
+
+def status_votes(clause: str) -> list[tuple[Status, bool]]:
+    """Status words of a clause with whether each reports a fact (True) or a plan."""
+    votes: list[tuple[Status, bool]] = []
+    for start, end, field in status_cues().fields_in(clause):
+        status = _as_status(field)
+        before = clause[max(0, start - FUTURE_REACH) : start]
+        after = clause[end : end + 2]
+        planned = bool(_future().search(before)) and "已" not in before[-3:]
+        conditional = bool(_conditional().match(after))
+        votes.append((status, not planned and not conditional))
+    return votes
+
+
+def _as_status(field: str) -> Status:
+    for status in STATUSES:
+        if status == field:
+            return status
+    raise ValueError(f"cues.yaml: unknown status {field!r}")
+
+
+def is_whole_project(left: str) -> bool:
+    """ "整个产值", "项目全部达产后": a figure about the whole project, not a phase."""
+    return bool(_whole().search(left[-8:]))

@@ -1,0 +1,395 @@
+"""Link mentions into projects.
+
+The article is read sentence by sentence. Project mentions (names, phases, references
+such as 该项目) open or continue a project; every figure, area, capacity, date and status
+word is tied to one project by scope: the project named in the same item of an
+enumeration, else in the same clause, else in the same sentence, else the project in
+focus from the sentences before. Totals over many projects ("640个项目,总投资3720亿元")
+are never tied to a project.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from xiangmu_extract import cues
+from xiangmu_extract.draft import Draft, same_project
+from xiangmu_extract.mentions import CapacityMention, DateMention, MoneyMention, QuantityMention
+from xiangmu_extract.names import (
+    NameMention,
+    Phrase,
+    find_names,
+    find_orgs,
+    find_phases,
+    find_places,
+    lexicon,
+)
+from xiangmu_extract.patterns import get_patterns
+
+SENTENCE_END = re.compile(r"[。!?!?;;]+|……")
+CLAUSE_END = re.compile(r"[,,::]")
+FOCUS_PARAGRAPHS = 1  # a focus lives on for this many paragraphs without a new mention
+
+M = TypeVar("M", MoneyMention, QuantityMention, CapacityMention, DateMention)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    paragraph: int
+
+
+@dataclass
+class Mentions:
+    """Everything the recognizers found in the normalized text, sorted by start."""
+
+    money: list[MoneyMention] = field(default_factory=list)
+    quantities: list[QuantityMention] = field(default_factory=list)
+    capacities: list[CapacityMention] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+
+
+@dataclass
+class _Focus:
+    root: Draft
+    current: Draft
+    paragraph: int
+
+
+@functools.cache
+def _aggregate() -> re.Pattern[str]:
+    return get_patterns().regex("link_aggregate")
+
+
+def split_sentences(text: str, lines: Sequence[tuple[int, int]]) -> list[Sentence]:
+    """Sentences of the given lines (paragraphs), as offsets into ``text``."""
+    out: list[Sentence] = []
+    for para, (start, end) in enumerate(lines):
+        pos = start
+        for m in SENTENCE_END.finditer(text, start, end):
+            if m.end() > pos:
+                out.append(Sentence(pos, m.end(), para))
+            pos = m.end()
+        if pos < end:
+            out.append(Sentence(pos, end, para))
+    return out
+
+
+def _within(items: Sequence[M], start: int, end: int) -> list[M]:
+    starts = [m.start for m in items]
+    lo = bisect.bisect_left(starts, start)
+    hi = bisect.bisect_left(starts, end)
+    return [m for m in items[lo:hi] if m.end <= end]
+
+
+class Linker:
+    """Reads one article and builds its project drafts."""
+
+    def __init__(self, text: str, mentions: Mentions, *, signing_article: bool = False) -> None:
+        self.text = text
+        self.mentions = mentions
+        self.drafts: list[Draft] = []
+        self.focus: _Focus | None = None
+        self.orgs: list[Phrase] = []
+        self.places: list[Phrase] = []
+        self.signing_article = signing_article
+        self._places_lex = lexicon().places
+
+    # -- drafts -------------------------------------------------------------
+    def _draft_for(self, m: NameMention, para: int) -> Draft | None:
+        span = (m.start, m.end)
+        if m.aggregate:
+            return None
+        if m.reference:
+            if self.focus is None or para - self.focus.paragraph > FOCUS_PARAGRAPHS:
+                if m.phase is None or len(m.name) < 4:
+                    return None
+                draft = self._named(m.name, span, m.strong)
+            else:
+                root = self.focus.root
+                draft = root.phase_draft(m.phase, span) if m.phase else root
+                if not m.phase and m.name not in ("项目", "工程"):
+                    draft = self.focus.current  # 该项目, 此项目: the one just spoken of
+        elif m.phase and m.parent:
+            root = self._named(m.parent, (m.start, m.end - len(m.phase)), m.strong)
+            root.last_form = m.parent
+            draft = root.phase_draft(m.phase, span)
+        else:
+            draft = self._named(m.name, span, m.strong)
+        draft.evidence.append(span)
+        root = draft.parent or draft
+        self.focus = _Focus(root, draft, para)
+        return draft
+
+    def _named(self, name: str, span: tuple[int, int], strong: bool) -> Draft:
+        for draft in reversed(self.drafts):
+            if same_project(name, draft, self._places_lex):
+                if name != draft.name and name not in draft.aliases:
+                    draft.aliases.append(name)
+                draft.last_form = name
+                draft.strong = draft.strong or strong
+                return draft
+        draft = Draft(name, span, strong)
+        self.drafts.append(draft)
+        return draft
+
+    # -- reading --------------------------------------------------------------
+    def read(self, sentences: Sequence[Sentence]) -> list[Draft]:
+        for s in sentences:
+            self._sentence(s)
+        return self._finish()
+
+    def _sentence(self, s: Sentence) -> None:
+        text = self.text[s.start : s.end]
+        names = find_names(text, s.start)
+        names += find_phases(text, s.start, names)
+        names.sort(key=lambda n: n.start)
+        orgs = find_orgs(text, s.start)
+        places = find_places(text, s.start)
+        self.orgs.extend(orgs)
+        self.places.extend(p for p in places if not _inside(p, orgs))
+        aggregates = [(m.start() + s.start, m.end() + s.start) for m in _aggregate().finditer(text)]
+        targets: list[tuple[NameMention, Draft]] = []
+        for m in names:
+            draft = self._draft_for(m, s.paragraph)
+            if draft is not None:
+                targets.append((m, draft))
+                self._attach_company(m, draft, text, s.start, orgs)
+                self._attach_location(m, draft, text, s.start, places)
+        if not targets and self.focus and s.paragraph - self.focus.paragraph > FOCUS_PARAGRAPHS:
+            self.focus = None
+        self._figures(s, text, targets, aggregates)
+        self._status(s, text, targets)
+        if targets:
+            for _, draft in targets:
+                if draft.company is None:
+                    draft.company = _first_investor(orgs, text, s.start)
+
+    # -- figures ----------------------------------------------------------------
+    def _target(
+        self,
+        pos: int,
+        s: Sentence,
+        text: str,
+        targets: Sequence[tuple[NameMention, Draft]],
+        aggregates: Sequence[tuple[int, int]],
+    ) -> Draft | None:
+        rel = pos - s.start
+        c_start = max(text.rfind(ch, 0, rel) for ch in ",,::") + 1
+        ends = [i for i in (text.find(ch, rel) for ch in ",,::") if i >= 0]
+        c_end = min(ends) if ends else len(text)
+        item_start = max(text.rfind("、", c_start, rel) + 1, c_start)
+        item_end_i = text.find("、", rel, c_end)
+        item_end = item_end_i if item_end_i >= 0 else c_end
+        chosen: tuple[NameMention, Draft] | None = None
+        in_item = [t for t in targets if item_start <= t[0].start - s.start < item_end]
+        in_clause = [t for t in targets if c_start <= t[0].start - s.start < c_end]
+        before = [t for t in targets if t[0].start < pos]
+        after = [t for t in targets if t[0].start >= pos]
+        if in_item:
+            chosen = min(in_item, key=lambda t: abs(t[0].start - pos))
+        elif in_clause:
+            following = [t for t in in_clause if t[0].start >= pos]
+            preceding = [t for t in in_clause if t[0].start < pos]
+            linked = [t for t in following if "的" in self.text[pos : t[0].start]]
+            chosen = linked[0] if linked else (preceding[-1] if preceding else following[0])
+        elif before:
+            chosen = before[-1]
+        elif after:
+            chosen = after[0]
+        if chosen is not None:
+            lo, hi = sorted((chosen[0].start, pos))
+            if any(lo <= a < hi for a, _ in aggregates):
+                return None
+            draft = chosen[1]
+        else:
+            if self.focus is None or s.paragraph - self.focus.paragraph > FOCUS_PARAGRAPHS:
+                return None
+            if any(s.start <= a < pos for a, _ in aggregates):
+                return None
+            draft = self.focus.root
+        if draft.parent is not None and cues.is_whole_project(self.text[max(0, pos - 8) : pos]):
+            draft = draft.parent
+        return draft
+
+    def _figures(
+        self,
+        s: Sentence,
+        text: str,
+        targets: Sequence[tuple[NameMention, Draft]],
+        aggregates: Sequence[tuple[int, int]],
+    ) -> None:
+        for money in _within(self.mentions.money, s.start, s.end):
+            if money.category:
+                continue
+            field_name = cues.money_field(self.text[s.start : money.start])
+            if field_name is None:
+                continue
+            draft = self._target(money.start, s, text, targets, aggregates)
+            if draft is not None:
+                draft.add_money(field_name, money, phase_only=draft.parent is not None)
+        capacity_spans = []
+        for cap in _within(self.mentions.capacities, s.start, s.end):
+            capacity_spans.append((cap.start, cap.end))
+            draft = self._target(cap.start, s, text, targets, aggregates)
+            if draft is not None:
+                draft.add_capacity(cap)
+        for q in _within(self.mentions.quantities, s.start, s.end):
+            if q.kind != "area" or any(a <= q.start < b for a, b in capacity_spans):
+                continue
+            area = cues.area_field(self.text[s.start : q.start])
+            if area is None and q.unit == "亩":
+                area = "land_area"
+            if area is None:
+                continue
+            draft = self._target(q.start, s, text, targets, aggregates)
+            if draft is not None:
+                draft.add_area(area, q)
+        self._dates(s, text, targets, aggregates)
+
+    def _dates(
+        self,
+        s: Sentence,
+        text: str,
+        targets: Sequence[tuple[NameMention, Draft]],
+        aggregates: Sequence[tuple[int, int]],
+    ) -> None:
+        dates = _within(self.mentions.dates, s.start, s.end)
+        for k, d in enumerate(dates):
+            nxt = dates[k + 1].start if k + 1 < len(dates) else s.end
+            if d.range_role is not None:
+                left = self.text[s.start : d.start]
+                if not re.search(r"工期|建设期|建设周期|施工期|建设时间|周期", left):
+                    continue
+                events = ["start_date" if d.range_role == "start" else "completion_date"]
+            else:
+                events = cues.date_events(self.text[d.end : nxt], self.text[s.start : d.start])
+            if not events:
+                continue
+            anchor = d.end
+            draft = self._target(anchor, s, text, targets, aggregates)
+            if draft is None:
+                continue
+            for event in events:
+                draft.add_date(event, d)
+
+    # -- status, company, location --------------------------------------------------
+    def _status(self, s: Sentence, text: str, targets: Sequence[tuple[NameMention, Draft]]) -> None:
+        pos = 0
+        for clause in CLAUSE_END.split(text):
+            c_start, c_end = s.start + pos, s.start + pos + len(clause)
+            pos += len(clause) + 1
+            votes = cues.status_votes(clause)
+            if not votes:
+                continue
+            here = [d for m, d in targets if c_start <= m.start < c_end]
+            if not here:
+                before = [d for m, d in targets if m.start < c_start]
+                here = before[-1:] or [d for _, d in targets][:1]
+            if not here and self.focus and s.paragraph - self.focus.paragraph <= FOCUS_PARAGRAPHS:
+                here = [self.focus.current]
+            for draft in dict.fromkeys(here):
+                draft.votes.extend(votes)
+
+    def _attach_company(
+        self, m: NameMention, draft: Draft, text: str, base: int, orgs: Sequence[Phrase]
+    ) -> None:
+        if draft.company is not None or m.reference:
+            return
+        if m.company is not None:
+            draft.company = m.company
+            return
+        rel = m.start - base
+        for org in orgs:
+            if org.end - base == rel - 1 and text[rel - 1] == "的":
+                draft.company = org
+                return
+        if m.prefix is not None and m.prefix.text not in self._places_lex:
+            draft.company = m.prefix
+            return
+        clause_start = max(text.rfind(ch, 0, rel) for ch in ",,:;:") + 1
+        subject = re.match(r"(.{2,14}?)(?:总)?投资\d", text[clause_start:rel])
+        if subject and not _has_stop(subject.group(1)):
+            s, e = clause_start + base, clause_start + base + len(subject.group(1))
+            draft.company = _best_org(orgs, s, e) or Phrase(subject.group(1), s, e)
+            return
+        by = re.search(r"由(.{2,30}?)(?:投资|承建|建设|兴建|开发|投建|运营)", text[rel:])
+        if by:
+            s = rel + by.start(1) + base
+            e = s + len(by.group(1))
+            draft.company = _best_org(orgs, s, e) or Phrase(by.group(1).split("的")[-1], s, e)
+
+    def _attach_location(
+        self, m: NameMention, draft: Draft, text: str, base: int, places: Sequence[Phrase]
+    ) -> None:
+        if draft.location is not None or m.reference:
+            return
+        rel = m.start - base
+        candidates: list[Phrase] = []
+        for p in places:
+            prel, pend = p.start - base, p.end - base
+            lead = text[max(0, prel - 3) : prel]
+            if lead.endswith(("位于", "地处", "落户", "在")) or (
+                pend <= rel and re.fullmatch(r"的?|对|内的|(?:[^,。]{0,4}的)", text[pend:rel])
+            ):
+                candidates.insert(0, p)
+            elif prel == rel:
+                candidates.append(p)
+        if candidates:
+            draft.location = candidates[0]
+
+    # -- finishing -----------------------------------------------------------------
+    def _finish(self) -> list[Draft]:
+        out: list[Draft] = []
+        for draft in self.drafts:
+            if not draft.strong and not draft.has_facts():
+                continue
+            if draft.company is None:
+                draft.company = _company_by_prefix(draft.name, self.orgs, self._places_lex)
+            if self.signing_article and draft.status() is None:
+                draft.votes.append(("signed", True))
+            out.append(draft)
+            out.extend(draft.fold_phases())
+        return out
+
+
+def _inside(p: Phrase, others: Sequence[Phrase]) -> bool:
+    return any(o.start <= p.start and p.end <= o.end for o in others)
+
+
+def _has_stop(text: str) -> bool:
+    stops = lexicon().stops
+    return any(w in text for w in stops if len(w) >= 2) or bool(re.search(r"[的在了是\d]", text))
+
+
+def _best_org(orgs: Sequence[Phrase], start: int, end: int) -> Phrase | None:
+    inside = [o for o in orgs if start <= o.start and o.end <= end]
+    return inside[-1] if inside else None
+
+
+def _first_investor(orgs: Sequence[Phrase], text: str, base: int) -> Phrase | None:
+    skip = get_patterns().words("org_not_investor")
+    for org in orgs:
+        left = text[max(0, org.start - base - 6) : org.start - base]
+        if not any(w in left for w in skip):
+            return org
+    return None
+
+
+def _company_by_prefix(name: str, orgs: Sequence[Phrase], places: frozenset[str]) -> Phrase | None:
+    """A project named after its company: "豫光再生铅…项目" and the company 豫光金铅."""
+    for org in orgs:
+        short = org.text
+        for k in range(4, 1, -1):
+            if short[:k] in places:
+                short = short[k:]
+                break
+        if len(short) >= 2 and name.startswith(short[:2]) and short[:2] not in places:
+            return org
+    return None

@@ -1,0 +1,295 @@
+"""Page metadata: headline, the article's own date, outlet, author, dateline.
+
+:func:`extract_metadata` reads every line of a :class:`NormalizedText`,
+boilerplate included (the headline and the date line are boilerplate for the
+recognizers). The *header* is the part of the page before the first line of
+article prose; related-article lists and teasers never count. Patterns are in
+``patterns/metadata.yaml``.
+
+- ``publish_date``: a labelled date (发布时间, 日期, 发表于 …) in the header,
+  else an unlabelled date line in the header, else a labelled date elsewhere,
+  else a body dateline with a year. A month-day dateline ("中新社福州10月29日电")
+  takes its year from the header date (GOLD_SCHEMA Convention 2).
+- ``title``: the headline just above the date/byline line, else the first line
+  if it looks like a headline, else "原标题:《…》".
+- ``media``: "来源:…" in the header, a byline starting with the outlet, the
+  dateline's agency, "来源:…" elsewhere, "本文由…发布".
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from xiangmu_extract.boilerplate import is_prose, menu_items
+from xiangmu_extract.normalize import Line, NormalizedText
+from xiangmu_extract.patterns import get_patterns
+
+# Line kinds that never carry the article's metadata.
+_FOREIGN_KINDS = frozenset({"related", "teaser"})
+# Kinds skipped when looking upwards from the date line for the headline.
+_SKIPPED_ABOVE_DATE = frozenset({"widget", "counter", "file", "url", "date", "source", "footer"})
+_HEADLINE_KINDS = frozenset({"body", "menu"})
+# A headline is this long, and as a menu row has at most this many items.
+_HEADLINE_MIN_LEN = 4
+_HEADLINE_MAX_LEN = 80
+_HEADLINE_MAX_ITEMS = 4
+# Lines above the date line looked at for the headline.
+_HEADLINE_LOOKBACK = 4
+# Article prose that ends the header is at least this long.
+_ARTICLE_MIN_LEN = 30
+# Datelines are looked for in the first lines of the article.
+_DATELINE_LINES = 3
+# More unlabelled date lines than this in the header are a list, not a date line.
+_MAX_HEADER_DATES = 2
+
+
+@dataclass(frozen=True, slots=True)
+class MetaField:
+    """A metadata value and the span of normalized text it was read from."""
+
+    value: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """What the page says about the article itself."""
+
+    title: MetaField | None
+    publish_date: MetaField | None  # ISO partial: YYYY-MM-DD or YYYY-MM
+    media: MetaField | None
+    author: MetaField | None
+    dateline: MetaField | None  # a body dateline's month-day without a year: "MM-DD"
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    nt: NormalizedText
+    lines: tuple[Line, ...]  # every line except related-article lists and teasers
+    header: tuple[Line, ...]  # the lines before the article prose
+    article: tuple[Line, ...]  # the first lines of article prose
+
+    def text(self, line: Line) -> str:
+        return self.nt.line_text(line)
+
+
+def _regex(name: str) -> re.Pattern[str]:
+    return get_patterns().regex(name)
+
+
+@functools.cache
+def _not_media() -> frozenset[str]:
+    return frozenset(get_patterns().words("meta_not_media"))
+
+
+def _page(nt: NormalizedText) -> _Page:
+    lines = tuple(line for line in nt.lines if line.kind not in _FOREIGN_KINDS)
+    first = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if not line.boilerplate
+            and line.end - line.start >= _ARTICLE_MIN_LEN
+            and is_prose(nt.line_text(line))
+        ),
+        len(lines),
+    )
+    return _Page(nt, lines, lines[:first], lines[first : first + _DATELINE_LINES])
+
+
+def _search(
+    page: _Page, name: str, lines: tuple[Line, ...]
+) -> Iterator[tuple[Line, re.Match[str]]]:
+    regex = _regex(name)
+    for line in lines:
+        match = regex.search(page.text(line))
+        if match is not None:
+            yield line, match
+
+
+def _field(line: Line, match: re.Match[str], group: str, value: str | None = None) -> MetaField:
+    start, end = match.span(group)
+    return MetaField(
+        match.group(group) if value is None else value, line.start + start, line.start + end
+    )
+
+
+# -- dates ----------------------------------------------------------------------
+
+
+def _valid_month_day(month: int, day: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= 31
+
+
+def _iso_date(text: str) -> str | None:
+    from xiangmu_extract.resolve import parse_date
+
+    return parse_date(text)
+
+
+def _date_field(line: Line, match: re.Match[str]) -> MetaField | None:
+    value = _iso_date(match.group("date"))
+    return None if value is None else _field(line, match, "date", value)
+
+
+def _printed_date(page: _Page) -> tuple[MetaField, Line] | None:
+    """The article's printed date and the line it is on."""
+    for line, match in _search(page, "meta_labelled_date", page.header):
+        found = _date_field(line, match)
+        if found is not None:
+            return found, line
+    unlabelled = list(_search(page, "meta_any_date", page.header))
+    if 0 < len(unlabelled) <= _MAX_HEADER_DATES:
+        line, match = unlabelled[-1]
+        found = _date_field(line, match)
+        if found is not None:
+            return found, line
+    for line, match in _search(page, "meta_labelled_date", page.lines):
+        found = _date_field(line, match)
+        if found is not None:
+            return found, line
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Dateline:
+    month_day: MetaField  # value "MM-DD"
+    month: int
+    day: int
+    year: int | None
+    media: MetaField | None  # the agency of "中新社福州10月29日电"
+
+
+def _dateline(page: _Page) -> _Dateline | None:
+    for name in ("meta_dateline_local", "meta_dateline_agency", "meta_dateline_reporter"):
+        for line, match in _search(page, name, page.article):
+            month, day = int(match.group("month")), int(match.group("day"))
+            if not _valid_month_day(month, day):
+                continue
+            year = match.group("year")
+            media = None
+            if "media" in match.re.groupindex and match.group("media") not in _not_media():
+                media = _field(line, match, "media")
+            return _Dateline(
+                _field(line, match, "date", f"{month:02d}-{day:02d}"),
+                month,
+                day,
+                int(year) if year else None,
+                media,
+            )
+    return None
+
+
+def _publish_date(printed: MetaField | None, dateline: _Dateline | None) -> MetaField | None:
+    """The printed date; a month-day dateline takes the printed date's year."""
+    if dateline is None:
+        return printed
+    start, end = dateline.month_day.start, dateline.month_day.end
+    if dateline.year is None:
+        if printed is None:
+            return None
+        return MetaField(_combine(printed, dateline.month, dateline.day), start, end)
+    if printed is None:
+        return MetaField(f"{dateline.year:04d}-{dateline.month_day.value}", start, end)
+    return printed
+
+
+def _combine(printed: MetaField, month: int, day: int) -> str:
+    """The dateline's month-day in the year of the page's printed date."""
+    year = int(printed.value[:4])
+    printed_parts = [int(part) for part in printed.value[5:].split("-") if part]
+    if (month, day)[: len(printed_parts)] > tuple(printed_parts):
+        year -= 1  # a dateline in December on a page printed in January
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+# -- title ------------------------------------------------------------------------
+
+
+def _headline_like(page: _Page, line: Line) -> bool:
+    text = page.text(line)
+    if line.kind not in _HEADLINE_KINDS or is_prose(text):
+        return False
+    if not _HEADLINE_MIN_LEN <= len(text) <= _HEADLINE_MAX_LEN:
+        return False
+    if _regex("meta_sentence_end").search(text) or _regex("meta_any_date").search(text):
+        return False
+    if line.kind == "menu":
+        items = menu_items(page.nt.visual_text(line.start, line.end))
+        return len(items) <= _HEADLINE_MAX_ITEMS
+    return True
+
+
+def _title_field(page: _Page, start: int, end: int) -> MetaField:
+    """The headline as shown: single spaces where the page had spaces."""
+    value = page.nt.visual_text(start, end, tags=False)
+    suffix = _regex("meta_title_site_suffix").search(value)
+    if suffix is not None and suffix.start() >= _HEADLINE_MIN_LEN:
+        value = value[: suffix.start()]
+    return MetaField(value.strip(), start, end)
+
+
+def _title(page: _Page, anchor: Line | None) -> MetaField | None:
+    if anchor is not None:
+        above = [line for line in page.lines if line.end <= anchor.start]
+        for line in reversed(above[-_HEADLINE_LOOKBACK:]):
+            if line.kind in _SKIPPED_ABOVE_DATE:
+                continue
+            if _headline_like(page, line):
+                return _title_field(page, line.start, line.end)
+            break
+    first = next((line for line in page.lines if not line.boilerplate), None)
+    if first is not None and first in page.header and _headline_like(page, first):
+        return _title_field(page, first.start, first.end)
+    for line, match in _search(page, "meta_original_title", page.lines):
+        start, end = match.span("title")
+        return _title_field(page, line.start + start, line.start + end)
+    return None
+
+
+# -- media and author -----------------------------------------------------------
+
+
+def _media_from(page: _Page, name: str, lines: tuple[Line, ...]) -> MetaField | None:
+    for line, match in _search(page, name, lines):
+        if match.group("media") not in _not_media():
+            return _field(line, match, "media")
+    return None
+
+
+def _media(page: _Page, dateline: _Dateline | None) -> MetaField | None:
+    found = _media_from(page, "meta_source_label", page.header)
+    found = found or _media_from(page, "meta_byline_media", page.header)
+    found = found or (dateline.media if dateline is not None else None)
+    found = found or _media_from(page, "meta_source_label", page.lines)
+    return found or _media_from(page, "meta_published_by", page.lines)
+
+
+def _author(page: _Page) -> MetaField | None:
+    for line, match in _search(page, "meta_author", page.header + page.article):
+        return _field(line, match, "author")
+    for line, match in _search(page, "meta_author", page.lines):
+        if line.boilerplate:
+            return _field(line, match, "author")
+    return None
+
+
+def extract_metadata(nt: NormalizedText) -> Metadata:
+    """Title, publish date, outlet, author and dateline of a normalized page."""
+    page = _page(nt)
+    printed = _printed_date(page)
+    dateline = _dateline(page)
+    anchor = printed[1] if printed is not None and printed[1] in page.header else None
+    if anchor is None:
+        anchor = next((line for line in page.header if line.kind in ("date", "source")), None)
+    return Metadata(
+        title=_title(page, anchor),
+        publish_date=_publish_date(printed[0] if printed is not None else None, dateline),
+        media=_media(page, dateline),
+        author=_author(page),
+        dateline=dateline.month_day if dateline is not None else None,
+    )

@@ -1,0 +1,381 @@
+"""Normalization with an offset map back to the original input.
+
+:func:`normalize` cleans a decoded page for the recognizers: HTML removed,
+inline pinyin annotations dropped (``濟(jì)源`` -> ``济源``), doubled
+punctuation collapsed, full-width digits and letters made half-width,
+traditional characters converted to simplified, whitespace tidied, blank lines
+dropped, and every line labelled body or boilerplate.
+
+Every character of the normalized text comes from exactly one stretch of the
+original (usually one character; a whole ``&amp;`` or ``<br>`` for the
+character it became), kept in two index arrays, so that
+:meth:`NormalizedText.to_original` turns any span of the normalized text into
+the span of the original that produced it. Each step first checks with a
+regex search whether it has anything to do.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from xiangmu_extract.boilerplate import LineKind, classify_lines
+from xiangmu_extract.patterns import get_patterns
+
+# A replacement piece: (character, first, last) where first..last (half-open)
+# are positions in the text being rewritten whose original span it takes.
+_Piece = tuple[str, int, int]
+# An edit: replace text[start:end] by the pieces.
+_Edit = tuple[int, int, Sequence[_Piece]]
+
+# Lines longer than this are never menus or widgets: no need for their visual form.
+_VISUAL_MAX_LEN = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A line of the normalized text; ``end`` excludes the newline.
+
+    ``kind`` says why a boilerplate line is boilerplate (navigation, widget,
+    footer, related article …); it is ``"body"`` otherwise.
+    """
+
+    start: int
+    end: int
+    boilerplate: bool
+    kind: LineKind = "body"
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """The normalized text, its lines, and the map back to the original."""
+
+    original: str
+    text: str
+    lines: tuple[Line, ...]
+    # Original span of each normalized character; None means text == original.
+    starts: array[int] | None = field(default=None, repr=False, compare=False)
+    ends: array[int] | None = field(default=None, repr=False, compare=False)
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """The half-open span of ``original`` that produced ``text[start:end]``.
+
+        An empty span maps to an empty span at the original position of the
+        character it precedes (or just after the last character at the end).
+        """
+        size = len(self.text)
+        if not 0 <= start <= end <= size:
+            raise ValueError(f"span ({start}, {end}) is not inside 0..{size}")
+        if self.starts is None or self.ends is None:
+            return start, end
+        if start == end:
+            if start < size:
+                return self.starts[start], self.starts[start]
+            point = self.ends[size - 1] if size else 0
+            return point, point
+        return self.starts[start], self.ends[end - 1]
+
+    def body_lines(self) -> list[Line]:
+        """The lines that are not boilerplate."""
+        return [line for line in self.lines if not line.boilerplate]
+
+    def line_text(self, line: Line) -> str:
+        """The normalized text of ``line``."""
+        return self.text[line.start : line.end]
+
+    def visual_text(self, start: int, end: int, *, tags: bool = True) -> str:
+        """``text[start:end]`` with one space wherever the page separated two
+        characters by whitespace, or by a tag when ``tags`` is true (spaces
+        between Chinese characters are removed by normalization; menus and
+        headlines need them back)."""
+        piece = self.text[start:end]
+        if self.starts is None or self.ends is None or end - start < 2:
+            return piece
+        if self.ends[start : end - 1] == self.starts[start + 1 : end]:
+            return piece
+        gap = get_patterns().regex("norm_visual_gap" if tags else "norm_space_gap")
+        parts: list[str] = []
+        segment = start
+        for i in range(start, end - 1):
+            left, right = self.ends[i], self.starts[i + 1]
+            if right > left and gap.search(self.original, left, right):
+                parts.append(self.text[segment : i + 1])
+                segment = i + 1
+        parts.append(self.text[segment:end])
+        return " ".join(parts)
+
+
+@dataclass(slots=True)
+class _Buffer:
+    """Text being normalized, with the original span of each character."""
+
+    text: str
+    starts: array[int]
+    ends: array[int]
+
+    @classmethod
+    def of(cls, original: str) -> _Buffer:
+        size = len(original)
+        return cls(original, array("l", range(size)), array("l", range(1, size + 1)))
+
+    def apply(self, edits: Iterable[_Edit]) -> None:
+        """Apply non-overlapping edits, given left to right."""
+        text, starts, ends = self.text, self.starts, self.ends
+        pieces: list[str] = []
+        new_starts: array[int] = array("l")
+        new_ends: array[int] = array("l")
+        pos = 0
+        for begin, finish, replacement in edits:
+            pieces.append(text[pos:begin])
+            new_starts += starts[pos:begin]
+            new_ends += ends[pos:begin]
+            for char, first, last in replacement:
+                pieces.append(char)
+                new_starts.append(starts[first])
+                new_ends.append(ends[last - 1])
+            pos = finish
+        if not pieces:
+            return
+        pieces.append(text[pos:])
+        new_starts += starts[pos:]
+        new_ends += ends[pos:]
+        self.text = "".join(pieces)
+        self.starts, self.ends = new_starts, new_ends
+
+    def rewrite(
+        self, regex: re.Pattern[str], edit: Callable[[re.Match[str]], Sequence[_Piece] | None]
+    ) -> None:
+        """Replace every match for which ``edit`` returns pieces (None: keep it)."""
+
+        def edits() -> Iterable[_Edit]:
+            for match in regex.finditer(self.text):
+                replacement = edit(match)
+                if replacement is not None:
+                    yield match.start(), match.end(), replacement
+
+        self.apply(edits())
+
+
+def _regex(name: str) -> re.Pattern[str]:
+    return get_patterns().regex(name)
+
+
+# -- 1. line breaks and HTML ------------------------------------------------
+
+
+def _normalize_line_breaks(buf: _Buffer) -> None:
+    if "\r" in buf.text:
+        buf.rewrite(_regex("norm_carriage_return"), lambda m: [("\n", m.start(), m.end())])
+    if _regex("norm_other_line_break").search(buf.text):
+        buf.text = _regex("norm_other_line_break").sub("\n", buf.text)
+
+
+@functools.cache
+def _html_tag_kinds() -> tuple[frozenset[str], frozenset[str]]:
+    words = get_patterns().words
+    return frozenset(words("norm_html_block_tags")), frozenset(words("norm_html_cell_tags"))
+
+
+def _entity_pieces(match: re.Match[str]) -> list[_Piece] | None:
+    reference = match.group()
+    decoded = html.unescape(reference)
+    if decoded == reference:
+        return None
+    return [(char, match.start(), match.end()) for char in decoded]
+
+
+def _html_pieces(match: re.Match[str]) -> list[_Piece] | None:
+    if match.group("drop") is not None:
+        return []
+    if match.group("tag") is not None:
+        block, cell = _html_tag_kinds()
+        name = (match.group("name") or "").lower()
+        if name in block:
+            return [("\n", match.start(), match.end())]
+        if name in cell:
+            return [(" ", match.start(), match.end())]
+        return []
+    return _entity_pieces(match)
+
+
+def _strip_html(buf: _Buffer) -> None:
+    if _regex("norm_html_hint").search(buf.text):
+        # In HTML a newline in the source is just a space; lines come from tags.
+        buf.text = buf.text.replace("\n", " ")
+        buf.rewrite(_regex("norm_html_token"), _html_pieces)
+    elif "&" in buf.text:
+        buf.rewrite(_regex("norm_entity"), _entity_pieces)
+
+
+# -- 2.-4. characters -------------------------------------------------------
+
+
+@functools.cache
+def _halfwidth_table() -> dict[int, int]:
+    table = {0xFF10 + i: 0x30 + i for i in range(10)}
+    table.update({0xFF21 + i: 0x41 + i for i in range(26)})
+    table.update({0xFF41 + i: 0x61 + i for i in range(26)})
+    table[0xFF05] = 0x25  # ％
+    table[0xFF0E] = 0x2E  # ． (only ever matched between digits)
+    return table
+
+
+def _to_halfwidth(buf: _Buffer) -> None:
+    regex = _regex("norm_fullwidth")
+    if regex.search(buf.text):
+        table = _halfwidth_table()
+        buf.text = regex.sub(lambda m: m.group().translate(table), buf.text)
+
+
+def _drop_pinyin(buf: _Buffer) -> None:
+    buf.rewrite(_regex("norm_pinyin"), lambda m: [])
+
+
+def _space_pieces(match: re.Match[str]) -> list[_Piece] | None:
+    text = match.string
+    begin, finish = match.span()
+    if not _regex("norm_real_space").search(match.group()):
+        return []  # zero-width characters only
+    if begin == 0 or finish == len(text):
+        return []
+    left, right = text[begin - 1], text[finish]
+    if left == "\n" or right == "\n":
+        return []
+    wide = _regex("norm_wide_char")
+    latin = _regex("norm_latin_char")
+    if (wide.match(left) or wide.match(right)) and not (latin.match(left) or latin.match(right)):
+        return []
+    if match.group() == " ":
+        return None
+    return [(" ", begin, begin + 1)]
+
+
+def _tidy_spaces(buf: _Buffer) -> None:
+    buf.rewrite(_regex("norm_space_run"), _space_pieces)
+
+
+def _punct_pieces(match: re.Match[str]) -> list[_Piece] | None:
+    run = match.group()
+    if _regex("norm_ellipsis_dots").fullmatch(run):
+        return None
+    comma = _regex("norm_comma")
+    keep = next((i for i in range(len(run) - 1, -1, -1) if not comma.match(run[i])), 0)
+    at = match.start() + keep
+    return [(run[keep], at, at + 1)]
+
+
+def _collapse_punctuation(buf: _Buffer) -> None:
+    buf.rewrite(_regex("norm_punct_run"), _punct_pieces)
+
+
+# -- 5. traditional -> simplified -----------------------------------------
+
+
+@functools.cache
+def _opencc_t2s() -> Any:
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def _t2s(text: str) -> str:
+    return str(_opencc_t2s().convert(text))
+
+
+@functools.cache
+def _traditional_chars() -> frozenset[str]:
+    return frozenset(get_patterns().words("norm_traditional_chars"))
+
+
+def _convert_traditional(buf: _Buffer) -> None:
+    """Convert every line that has a traditional character.
+
+    A conversion that keeps the length keeps the offsets; a line whose length
+    changes is converted again character by character, with offsets.
+    """
+    traditional = _traditional_chars()
+    if traditional.isdisjoint(buf.text):
+        return
+    out: list[str] = []
+    uneven: list[tuple[int, int]] = []
+    pos = 0
+    for line in buf.text.split("\n"):
+        converted = line if traditional.isdisjoint(line) else _t2s(line)
+        if len(converted) != len(line):
+            uneven.append((pos, pos + len(line)))
+            converted = line
+        out.append(converted)
+        pos += len(line) + 1
+    buf.text = "\n".join(out)
+    if uneven:
+        buf.apply(_per_char_edits(buf.text, uneven))
+
+
+def _per_char_edits(text: str, ranges: list[tuple[int, int]]) -> Iterable[_Edit]:
+    for begin, finish in ranges:
+        for i in range(begin, finish):
+            converted = _t2s(text[i])
+            if converted != text[i]:
+                yield i, i + 1, [(char, i, i + 1) for char in converted]
+
+
+# -- 6. lines -----------------------------------------------------------------
+
+
+def _drop_blank_lines(buf: _Buffer) -> None:
+    def pieces(match: re.Match[str]) -> list[_Piece]:
+        begin, finish = match.span()
+        if begin == 0 or finish == len(match.string):
+            return []
+        return [("\n", begin, begin + 1)]
+
+    buf.rewrite(_regex("norm_blank_lines"), pieces)
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    if not text:
+        return []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def normalize(original: str) -> NormalizedText:
+    """Normalize ``original`` and label its lines.
+
+    Steps, in order: line breaks (CR LF and CR become LF); HTML (only when the
+    input looks like HTML; character references always); full-width digits and
+    letters; pinyin annotations; whitespace; doubled punctuation (after
+    whitespace, so that ", ," collapses too); traditional -> simplified; blank
+    lines. Then every line gets its boilerplate kind.
+    """
+    buf = _Buffer.of(original)
+    _normalize_line_breaks(buf)
+    _strip_html(buf)
+    _to_halfwidth(buf)
+    _drop_pinyin(buf)
+    _tidy_spaces(buf)
+    _collapse_punctuation(buf)
+    _convert_traditional(buf)
+    _drop_blank_lines(buf)
+    unlabelled = NormalizedText(original, buf.text, (), buf.starts, buf.ends)
+    spans = _line_spans(buf.text)
+    texts = [buf.text[start:end] for start, end in spans]
+    visual = [
+        unlabelled.visual_text(start, end) if end - start <= _VISUAL_MAX_LEN else texts[i]
+        for i, (start, end) in enumerate(spans)
+    ]
+    kinds = classify_lines(texts, visual)
+    lines = tuple(
+        Line(start, end, kind != "body", kind)
+        for (start, end), kind in zip(spans, kinds, strict=True)
+    )
+    return NormalizedText(original, buf.text, lines, buf.starts, buf.ends)

@@ -1,0 +1,216 @@
+"""The extraction pipeline: decoded article in, validated :class:`Document` out.
+
+    normalize -> metadata -> recognize -> link -> validate
+
+Every value keeps the span of the ORIGINAL input it was read from.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from xiangmu_extract.draft import AREA_FIELDS, DATE_FIELDS, MONEY_FIELDS, Draft
+from xiangmu_extract.link import Linker, Mentions, Sentence, split_sentences
+from xiangmu_extract.metadata import Metadata, extract_metadata
+from xiangmu_extract.models import Area, DateValue, Document, Money, Project, Quantity
+from xiangmu_extract.names import Phrase, find_places
+from xiangmu_extract.normalize import NormalizedText, normalize
+from xiangmu_extract.numeric import find_capacities, find_dates, find_money, find_quantities
+from xiangmu_extract.reader import read_text
+
+SIGNING = re.compile(r"签约|签下|签订|集中签约")
+V = TypeVar("V", bound=BaseModel)
+
+
+def extract(
+    text: str,
+    *,
+    reference_date: str | date | None = None,
+    doc_id: str | None = None,
+    source: str | None = None,
+) -> Document:
+    """Extract the projects of one article (already decoded to ``str``).
+
+    ``reference_date`` resolves relative dates ("去年6月"); by default the article's own
+    publish date is used, and relative dates stay unresolved when there is none.
+    """
+    nt = normalize(text)
+    meta = extract_metadata(nt)
+    reference: str | date | None = reference_date or (
+        meta.publish_date.value if meta.publish_date else None
+    )
+    mentions = Mentions(
+        money=find_money(nt.text),
+        quantities=find_quantities(nt.text),
+        capacities=find_capacities(nt.text),
+        dates=find_dates(nt.text, reference),
+    )
+    sentences = _sentences(nt, meta)
+    linker = Linker(nt.text, mentions, signing_article=_is_signing(nt, meta, sentences))
+    drafts = linker.read(sentences)
+    default_place = _article_place(nt, meta, linker.places)
+    warnings: list[str] = []
+    projects = [_project(d, nt, default_place, warnings) for d in drafts]
+    return Document(
+        doc_id=doc_id,
+        source=source,
+        title=meta.title.value if meta.title else None,
+        publish_date=meta.publish_date.value if meta.publish_date else None,
+        media=meta.media.value if meta.media else None,
+        author=meta.author.value if meta.author else None,
+        title_span=_span(nt, meta.title.start, meta.title.end) if meta.title else None,
+        publish_date_span=(
+            _span(nt, meta.publish_date.start, meta.publish_date.end) if meta.publish_date else None
+        ),
+        media_span=_span(nt, meta.media.start, meta.media.end) if meta.media else None,
+        author_span=_span(nt, meta.author.start, meta.author.end) if meta.author else None,
+        projects=[p for p in projects if p is not None],
+        warnings=warnings,
+    )
+
+
+def extract_file(
+    path: str | os.PathLike[str], *, reference_date: str | date | None = None
+) -> Document:
+    """Read, decode and extract one file; raises :class:`InputError` for bad input."""
+    text = read_text(path)
+    return extract(text, reference_date=reference_date, doc_id=Path(path).stem, source=str(path))
+
+
+# -- reading order ----------------------------------------------------------------
+def _sentences(nt: NormalizedText, meta: Metadata) -> list[Sentence]:
+    lines = [(ln.start, ln.end) for ln in nt.body_lines()]
+    if meta.title and not any(s <= meta.title.start < e for s, e in lines):
+        lines.insert(0, (meta.title.start, meta.title.end))
+    return split_sentences(nt.text, lines)
+
+
+def _is_signing(nt: NormalizedText, meta: Metadata, sentences: list[Sentence]) -> bool:
+    """An article that reports a signing ceremony: its projects are signed by default."""
+    head = (
+        nt.text[sentences[0].start : sentences[min(2, len(sentences) - 1)].end] if sentences else ""
+    )
+    title = meta.title.value if meta.title else ""
+    return bool(SIGNING.search(title) or SIGNING.search(head))
+
+
+def _article_place(nt: NormalizedText, meta: Metadata, places: list[Phrase]) -> Phrase | None:
+    """The one locality the article is about: a place in the headline, else the place
+    the body names most often (GOLD_SCHEMA Convention 10)."""
+    if meta.title:
+        in_title = find_places(nt.text[meta.title.start : meta.title.end], meta.title.start)
+        if in_title:
+            return in_title[0]
+    if not places:
+        return None
+    counts = Counter(p.text for p in places)
+    best, n = counts.most_common(1)[0]
+    if n < 2:
+        return None
+    longest = max(
+        (p for p in places if best in p.text and len(p.text) <= len(best) + 1),
+        key=lambda p: len(p.text),
+    )
+    return longest
+
+
+# -- building records -----------------------------------------------------------------
+def _span(nt: NormalizedText, start: int, end: int) -> tuple[int, int]:
+    return nt.to_original(start, end)
+
+
+def _evidence(nt: NormalizedText, start: int, end: int) -> dict[str, Any]:
+    s, e = nt.to_original(start, end)
+    return {"text": nt.original[s:e], "span": (s, e)}
+
+
+def _valid(make: Callable[..., V], warnings: list[str], what: str, **values: Any) -> V | None:
+    """Validate one value; a bad value is dropped with a warning, never the article."""
+    try:
+        return make(**values)
+    except ValidationError as exc:
+        problems = "; ".join(err["msg"] for err in exc.errors())
+        warnings.append(f"dropped {what}: {problems}")
+        return None
+
+
+def _project(
+    d: Draft, nt: NormalizedText, default_place: Phrase | None, warnings: list[str]
+) -> Project | None:
+    fields: dict[str, Any] = {}
+    what = f"value of project {d.name!r}"
+    for f in MONEY_FIELDS:
+        picked = d.pick_money(f)
+        if picked:
+            m, phase_only = picked
+            qualifier = "at_least" if phase_only and d.parent is None else m.qualifier
+            fields[f] = _valid(
+                Money,
+                warnings,
+                f"{f} {what}",
+                value=m.value,
+                currency=m.currency,
+                qualifier=qualifier,
+                **_evidence(nt, m.start, m.end),
+            )
+    fields["capacity"] = [
+        q
+        for c in d.capacity
+        if (
+            q := _valid(
+                Quantity,
+                warnings,
+                f"capacity {what}",
+                value=c.value,
+                unit=c.unit,
+                product=c.product,
+                **_evidence(nt, c.start, c.end),
+            )
+        )
+    ]
+    for f in AREA_FIELDS:
+        a = d.pick_area(f)
+        if a:
+            fields[f] = _valid(
+                Area,
+                warnings,
+                f"{f} {what}",
+                value=a.value,
+                unit=a.unit,
+                **_evidence(nt, a.start, a.end),
+            )
+    for f in DATE_FIELDS:
+        dm = d.pick_date(f)
+        if dm and dm.value:
+            fields[f] = _valid(
+                DateValue,
+                warnings,
+                f"{f} {what}",
+                value=dm.value,
+                **_evidence(nt, dm.start, dm.end),
+            )
+    location = d.location or (d.parent.location if d.parent else None) or default_place
+    company = d.company or (d.parent.company if d.parent else None)
+    return _valid(
+        Project,
+        warnings,
+        f"project {d.name!r}",
+        name=d.name,
+        aliases=[a for a in dict.fromkeys(d.aliases) if a != d.name],
+        company=company.text if company else None,
+        company_span=_span(nt, company.start, company.end) if company else None,
+        location=location.text if location else None,
+        location_span=_span(nt, location.start, location.end) if location else None,
+        name_span=_span(nt, *d.span),
+        status=d.status(),
+        evidence=sorted({_span(nt, s, e) for s, e in d.evidence}),
+        **fields,
+    )
