@@ -17,7 +17,7 @@ from xiangmu_extract.patterns import alternation, get_patterns
 MONEY_CUE_REACH = 10
 AREA_CUE_REACH = 8
 DATE_CUE_REACH = 16
-FUTURE_REACH = 8
+_ACTUAL = re.compile(r"已|已经|正在|目前|现已|顺利|正式")
 
 
 @dataclass(frozen=True)
@@ -144,9 +144,11 @@ def status_votes(clause: str) -> list[tuple[Status, bool]]:
     votes: list[tuple[Status, bool]] = []
     for start, end, field in status_cues().fields_in(clause):
         status = _as_status(field)
-        before = clause[max(0, start - FUTURE_REACH) : start]
+        before = clause[:start]
         after = clause[end : end + 2]
-        planned = bool(_future().search(before)) and "已" not in before[-3:]
+        plans = [m.end() for m in _future().finditer(before)]
+        facts = [m.end() for m in _ACTUAL.finditer(before)]
+        planned = bool(plans) and (not facts or max(plans) > max(facts))
         conditional = bool(_conditional().match(after))
         votes.append((status, not planned and not conditional))
     return votes

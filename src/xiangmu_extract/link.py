@@ -116,6 +116,10 @@ class Linker:
                 draft = root.phase_draft(m.phase, span) if m.phase else root
                 if not m.phase and m.name not in ("项目", "工程"):
                     draft = self.focus.current  # 该项目, 此项目: the one just spoken of
+        elif not m.strong and self._describes_focus(m, para):
+            draft = self.focus.current if self.focus else None
+            if draft is None:
+                return None
         elif m.phase and m.parent:
             root = self._named(m.parent, (m.start, m.end - len(m.phase)), m.strong)
             root.last_form = m.parent
@@ -126,6 +130,16 @@ class Linker:
         root = draft.parent or draft
         self.focus = _Focus(root, draft, para)
         return draft
+
+    def _describes_focus(self, m: NameMention, para: int) -> bool:
+        """ "集…于一体的综合生产基地": a weak head after a descriptive 的-phrase (no figures)
+        describes the project in focus rather than naming a new one."""
+        if self.focus is None or para - self.focus.paragraph > FOCUS_PARAGRAPHS:
+            return False
+        if m.start == 0 or self.text[m.start - 1] != "的":
+            return False
+        clause_start = max(self.text.rfind(ch, 0, m.start) for ch in ",。;:,;:\n") + 1
+        return not re.search(r"\d", self.text[clause_start : m.start])
 
     def _named(self, name: str, span: tuple[int, int], strong: bool) -> Draft:
         for draft in reversed(self.drafts):
@@ -161,7 +175,7 @@ class Linker:
             if draft is not None:
                 targets.append((m, draft))
                 self._attach_company(m, draft, text, s.start, orgs)
-                self._attach_location(m, draft, text, s.start, places)
+                self._attach_location(m, draft, text, s.start, places, names)
         if not targets and self.focus and s.paragraph - self.focus.paragraph > FOCUS_PARAGRAPHS:
             self.focus = None
         self._figures(s, text, targets, aggregates)
@@ -300,12 +314,15 @@ class Linker:
     def _attach_company(
         self, m: NameMention, draft: Draft, text: str, base: int, orgs: Sequence[Phrase]
     ) -> None:
-        if draft.company is not None or m.reference:
+        if draft.company is not None:
+            return
+        rel = m.start - base
+        if m.reference:
+            self._company_from_clause(draft, text, base, rel, orgs)
             return
         if m.company is not None:
             draft.company = m.company
             return
-        rel = m.start - base
         for org in orgs:
             if org.end - base == rel - 1 and text[rel - 1] == "的":
                 draft.company = org
@@ -313,6 +330,12 @@ class Linker:
         if m.prefix is not None and m.prefix.text not in self._places_lex:
             draft.company = m.prefix
             return
+        self._company_from_clause(draft, text, base, rel, orgs)
+
+    def _company_from_clause(
+        self, draft: Draft, text: str, base: int, rel: int, orgs: Sequence[Phrase]
+    ) -> None:
+        """ "X投资3亿元…" (X is the investor) or "由X投资/承建/建设…"."""
         clause_start = max(text.rfind(ch, 0, rel) for ch in ",,:;:") + 1
         subject = re.match(r"(.{2,14}?)(?:总)?投资\d", text[clause_start:rel])
         if subject and not _has_stop(subject.group(1)):
@@ -326,23 +349,36 @@ class Linker:
             draft.company = _best_org(orgs, s, e) or Phrase(by.group(1).split("的")[-1], s, e)
 
     def _attach_location(
-        self, m: NameMention, draft: Draft, text: str, base: int, places: Sequence[Phrase]
+        self,
+        m: NameMention,
+        draft: Draft,
+        text: str,
+        base: int,
+        places: Sequence[Phrase],
+        names: Sequence[NameMention],
     ) -> None:
+        """The most specific place the sentence ties to the project: 位于X, 在X, X的NAME,
+        a place the name starts with (not a province), else another place of the sentence."""
         if draft.location is not None or m.reference:
             return
         rel = m.start - base
-        candidates: list[Phrase] = []
+        provinces = get_patterns().words("place_provinces")
+        ranked: list[tuple[int, Phrase]] = []
         for p in places:
+            if any(n.start <= p.start and p.end <= n.end and n.start != p.start for n in names):
+                continue
             prel, pend = p.start - base, p.end - base
             lead = text[max(0, prel - 3) : prel]
-            if lead.endswith(("位于", "地处", "落户", "在")) or (
-                pend <= rel and re.fullmatch(r"的?|对|内的|(?:[^,。]{0,4}的)", text[pend:rel])
-            ):
-                candidates.insert(0, p)
-            elif prel == rel:
-                candidates.append(p)
-        if candidates:
-            draft.location = candidates[0]
+            placed = lead.endswith(("位于", "地处", "落户", "在"))
+            before_name = pend <= rel and re.fullmatch(r"的?|对|内的|[^,。]{0,4}的", text[pend:rel])
+            if placed or before_name:
+                ranked.append((0, p))
+            elif prel == rel and p.text not in provinces:
+                ranked.append((1, p))
+            elif p.text not in provinces and not any(n.start <= p.start < n.end for n in names):
+                ranked.append((2, p))
+        if ranked:
+            draft.location = min(ranked, key=lambda r: r[0])[1]
 
     # -- finishing -----------------------------------------------------------------
     def _finish(self) -> list[Draft]:
@@ -368,8 +404,12 @@ def _has_stop(text: str) -> bool:
     return any(w in text for w in stops if len(w) >= 2) or bool(re.search(r"[的在了是\d]", text))
 
 
+def _specific(org: Phrase) -> bool:
+    return org.text not in get_patterns().words("org_generic") and len(org.text) >= 3
+
+
 def _best_org(orgs: Sequence[Phrase], start: int, end: int) -> Phrase | None:
-    inside = [o for o in orgs if start <= o.start and o.end <= end]
+    inside = [o for o in orgs if start <= o.start and o.end <= end and _specific(o)]
     return inside[-1] if inside else None
 
 
@@ -377,7 +417,7 @@ def _first_investor(orgs: Sequence[Phrase], text: str, base: int) -> Phrase | No
     skip = get_patterns().words("org_not_investor")
     for org in orgs:
         left = text[max(0, org.start - base - 6) : org.start - base]
-        if not any(w in left for w in skip):
+        if _specific(org) and not any(w in left for w in skip):
             return org
     return None
 
