@@ -116,10 +116,8 @@ class Linker:
                 draft = root.phase_draft(m.phase, span) if m.phase else root
                 if not m.phase and m.name not in ("项目", "工程"):
                     draft = self.focus.current  # 该项目, 此项目: the one just spoken of
-        elif not m.strong and self._describes_focus(m, para):
-            draft = self.focus.current if self.focus else None
-            if draft is None:
-                return None
+        elif not m.strong and self.focus is not None and self._describes_focus(m, para):
+            draft = self.focus.current
         elif m.phase and m.parent:
             root = self._named(m.parent, (m.start, m.end - len(m.phase)), m.strong)
             root.last_form = m.parent
