@@ -17,7 +17,6 @@ from xiangmu_extract.patterns import alternation, get_patterns
 MONEY_CUE_REACH = 10
 AREA_CUE_REACH = 8
 DATE_CUE_REACH = 16
-_ACTUAL = re.compile(r"已|已经|正在|目前|现已|顺利|正式")
 
 
 @dataclass(frozen=True)
@@ -63,11 +62,6 @@ def status_cues() -> _Table:
 @functools.cache
 def _future() -> re.Pattern[str]:
     return re.compile(alternation(get_patterns().words("cue_future_markers")))
-
-
-@functools.cache
-def _conditional() -> re.Pattern[str]:
-    return re.compile(alternation(get_patterns().words("cue_conditional_after")))
 
 
 @functools.cache
@@ -145,11 +139,11 @@ def status_votes(clause: str) -> list[tuple[Status, bool]]:
     for start, end, field in status_cues().fields_in(clause):
         status = _as_status(field)
         before = clause[:start]
-        after = clause[end : end + 2]
+        after = clause[end : end + 8]
         plans = [m.end() for m in _future().finditer(before)]
-        facts = [m.end() for m in _ACTUAL.finditer(before)]
+        facts = [m.end() for m in get_patterns().regex("cue_actual").finditer(before)]
         planned = bool(plans) and (not facts or max(plans) > max(facts))
-        conditional = bool(_conditional().match(after))
+        conditional = bool(get_patterns().regex("cue_condition").match(after))
         votes.append((status, not planned and not conditional))
     return votes
 

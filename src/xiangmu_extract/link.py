@@ -126,7 +126,9 @@ class Linker:
             draft = self._named(m.name, span, m.strong)
         draft.evidence.append(span)
         root = draft.parent or draft
-        self.focus = _Focus(root, draft, para)
+        if m.strong or self.focus is None or para - self.focus.paragraph > FOCUS_PARAGRAPHS:
+            # a weak head (…基地, …工程 without a type word) does not take the focus
+            self.focus = _Focus(root, draft, para)
         return draft
 
     def _describes_focus(self, m: NameMention, para: int) -> bool:

@@ -59,6 +59,7 @@ class _Lexicon:
     stops: frozenset[str]
     generic: frozenset[str]
     not_after: frozenset[str]
+    openers: frozenset[str]
     org_suffixes: frozenset[str]
     place_suffixes: frozenset[str]
     places: frozenset[str]
@@ -76,6 +77,7 @@ def lexicon() -> _Lexicon:
         stops=frozenset(p.words("name_stop_words")),
         generic=frozenset(p.words("name_generic_words")),
         not_after=frozenset(p.words("name_not_after")),
+        openers=frozenset(p.words("name_reference_openers")),
         org_suffixes=frozenset(p.words("org_suffixes")),
         place_suffixes=frozenset(p.words("place_suffixes")),
         places=frozenset(p.words("place_admin")),
@@ -249,7 +251,8 @@ def _name_ending_at(
         phase = core if len(core.lstrip("第")) == 2 else None
         return NameMention(start, end, raw, strong, reference=True, phase=phase)
     if before in REFERENCE_HEADS or raw in lex.strong:
-        if not strong:
+        opener = before == "" or before in PUNCT or before in lex.openers
+        if not strong or (raw in lex.strong and not opener and before not in REFERENCE_HEADS):
             return None
         return _with_phase(NameMention(start, end, raw, strong, reference=True), phase_text)
     if is_generic(span_tokens, lex):

@@ -28,6 +28,7 @@ SEGMENT_LISTS = (
     "name_type_words",
     "name_generic_words",
     "name_not_after",
+    "name_reference_openers",
     "org_suffixes",
     "place_suffixes",
 )
