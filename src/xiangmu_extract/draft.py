@@ -33,6 +33,7 @@ class Draft:
     last_form: str = ""
     company: Phrase | None = None
     location: Phrase | None = None
+    location_rank: int = 9
     money: dict[str, list[tuple[MoneyMention, bool]]] = field(default_factory=dict)
     capacity: list[CapacityMention] = field(default_factory=list)
     areas: dict[str, list[QuantityMention]] = field(default_factory=dict)

@@ -357,13 +357,13 @@ class Linker:
         places: Sequence[Phrase],
         names: Sequence[NameMention],
     ) -> None:
-        """The most specific place the sentence ties to the project: 位于X, 在X, X的NAME,
-        a place the name starts with (not a province), else another place of the sentence."""
-        if draft.location is not None or m.reference:
-            return
+        """The most specific place the sentence ties to the project, by rank: 0 "位于X",
+        "在X" or "X的NAME" in the clause; 1 a place the name starts with (not a province);
+        2 another place of the sentence."""
         rel = m.start - base
         provinces = get_patterns().words("place_provinces")
-        ranked: list[tuple[int, Phrase]] = []
+        c_start = max(text.rfind(ch, 0, rel) for ch in ",;:,;:") + 1
+        ranked: list[tuple[int, int, Phrase]] = []
         for p in places:
             if any(n.start <= p.start and p.end <= n.end and n.start != p.start for n in names):
                 continue
@@ -371,14 +371,18 @@ class Linker:
             lead = text[max(0, prel - 3) : prel]
             placed = lead.endswith(("位于", "地处", "落户", "在"))
             before_name = pend <= rel and re.fullmatch(r"的?|对|内的|[^,。]{0,4}的", text[pend:rel])
-            if placed or before_name:
-                ranked.append((0, p))
-            elif prel == rel and p.text not in provinces:
-                ranked.append((1, p))
+            if (placed and (prel >= c_start or m.reference)) or before_name:
+                ranked.append((0, abs(prel - rel), p))
+            elif m.reference:
+                continue
+            elif prel == rel and p.text not in provinces and _admin_like(p.text):
+                ranked.append((1, 0, p))
             elif p.text not in provinces and not any(n.start <= p.start < n.end for n in names):
-                ranked.append((2, p))
+                ranked.append((2, abs(prel - rel), p))
         if ranked:
-            draft.location = min(ranked, key=lambda r: r[0])[1]
+            rank, _, place = min(ranked, key=lambda r: (r[0], r[1]))
+            if draft.location is None or rank < draft.location_rank:
+                draft.location, draft.location_rank = place, rank
 
     # -- finishing -----------------------------------------------------------------
     def _finish(self) -> list[Draft]:
@@ -393,6 +397,14 @@ class Linker:
             out.append(draft)
             out.extend(draft.fold_phases())
         return out
+
+
+def _admin_like(place: str) -> bool:
+    """A place written as an administrative unit or one from the lexicon (雷山县, 泉州)."""
+    lex = lexicon()
+    return place.endswith(("省", "市", "县", "区")) or any(
+        place[:k] in lex.places for k in range(2, min(len(place), 5) + 1)
+    )
 
 
 def _inside(p: Phrase, others: Sequence[Phrase]) -> bool:

@@ -446,7 +446,8 @@ def find_places(text: str, base: int = 0) -> list[Phrase]:
             spans.append((i, end_i))
         elif tok.text in lex.place_suffixes and i > 0:
             start = i
-            for k in range(i - 1, max(i - 6, -1), -1):
+            reach = 3 if len(tok.text) == 1 else 2  # single characters before the suffix
+            for k in range(i - 1, max(i - reach - 1, -1), -1):
                 t = tokens[k].text
                 if t in lex.places:
                     start = k
@@ -460,7 +461,10 @@ def find_places(text: str, base: int = 0) -> list[Phrase]:
                 spans.append((start, i))
     merged: list[tuple[int, int]] = []
     for s, e in sorted(spans):
-        if merged and s <= merged[-1][1] + 1:
+        gap = tokens[s - 1].text if s > 0 else ""
+        gap_ok = merged and s == merged[-1][1] + 2 and len(gap) == 1 and _is_cjk(gap)
+        gap_ok = gap_ok and gap not in lex.stops
+        if merged and (s <= merged[-1][1] + 1 or gap_ok):
             merged[-1] = (merged[-1][0], max(merged[-1][1], e))
         else:
             merged.append((s, e))

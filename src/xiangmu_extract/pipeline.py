@@ -108,7 +108,7 @@ def _article_place(nt: NormalizedText, meta: Metadata, places: list[Phrase]) -> 
     if meta.title:
         in_title = find_places(nt.text[meta.title.start : meta.title.end], meta.title.start)
         if in_title:
-            return in_title[0]
+            return max(in_title, key=lambda p: len(p.text))
     if not places:
         return None
     counts = Counter(p.text for p in places)
