@@ -55,6 +55,16 @@ class Mentions:
     dates: list[DateMention] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """One sentence being linked: its text, the projects it names, its totals."""
+
+    sentence: Sentence
+    text: str
+    targets: Sequence[tuple[NameMention, Draft]]
+    aggregates: Sequence[tuple[int, int]]
+
+
 @dataclass
 class _Focus:
     root: Draft
@@ -178,7 +188,7 @@ class Linker:
                 self._attach_location(m, draft, text, s.start, places, names)
         if not targets and self.focus and s.paragraph - self.focus.paragraph > FOCUS_PARAGRAPHS:
             self.focus = None
-        self._figures(s, text, targets, aggregates)
+        self._figures(_Scope(s, text, targets, aggregates))
         self._status(s, text, targets)
         if targets:
             for _, draft in targets:
@@ -186,14 +196,8 @@ class Linker:
                     draft.company = _first_investor(orgs, text, s.start)
 
     # -- figures ----------------------------------------------------------------
-    def _target(
-        self,
-        pos: int,
-        s: Sentence,
-        text: str,
-        targets: Sequence[tuple[NameMention, Draft]],
-        aggregates: Sequence[tuple[int, int]],
-    ) -> Draft | None:
+    def _target(self, pos: int, scope: _Scope) -> Draft | None:
+        s, text, targets, aggregates = scope.sentence, scope.text, scope.targets, scope.aggregates
         rel = pos - s.start
         c_start = max(text.rfind(ch, 0, rel) for ch in ",,::") + 1
         ends = [i for i in (text.find(ch, rel) for ch in ",,::") if i >= 0]
@@ -232,26 +236,21 @@ class Linker:
             draft = draft.parent
         return draft
 
-    def _figures(
-        self,
-        s: Sentence,
-        text: str,
-        targets: Sequence[tuple[NameMention, Draft]],
-        aggregates: Sequence[tuple[int, int]],
-    ) -> None:
+    def _figures(self, scope: _Scope) -> None:
+        s = scope.sentence
         for money in _within(self.mentions.money, s.start, s.end):
             if money.category:
                 continue
             field_name = cues.money_field(self.text[s.start : money.start])
             if field_name is None:
                 continue
-            draft = self._target(money.start, s, text, targets, aggregates)
+            draft = self._target(money.start, scope)
             if draft is not None:
                 draft.add_money(field_name, money, phase_only=draft.parent is not None)
         capacity_spans = []
         for cap in _within(self.mentions.capacities, s.start, s.end):
             capacity_spans.append((cap.start, cap.end))
-            draft = self._target(cap.start, s, text, targets, aggregates)
+            draft = self._target(cap.start, scope)
             if draft is not None:
                 draft.add_capacity(cap)
         for q in _within(self.mentions.quantities, s.start, s.end):
@@ -262,18 +261,13 @@ class Linker:
                 area = "land_area"
             if area is None:
                 continue
-            draft = self._target(q.start, s, text, targets, aggregates)
+            draft = self._target(q.start, scope)
             if draft is not None:
                 draft.add_area(area, q)
-        self._dates(s, text, targets, aggregates)
+        self._dates(scope)
 
-    def _dates(
-        self,
-        s: Sentence,
-        text: str,
-        targets: Sequence[tuple[NameMention, Draft]],
-        aggregates: Sequence[tuple[int, int]],
-    ) -> None:
+    def _dates(self, scope: _Scope) -> None:
+        s = scope.sentence
         dates = _within(self.mentions.dates, s.start, s.end)
         for k, d in enumerate(dates):
             nxt = dates[k + 1].start if k + 1 < len(dates) else s.end
@@ -287,7 +281,7 @@ class Linker:
             if not events:
                 continue
             anchor = d.end
-            draft = self._target(anchor, s, text, targets, aggregates)
+            draft = self._target(anchor, scope)
             if draft is None:
                 continue
             for event in events:
