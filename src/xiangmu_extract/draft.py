@@ -19,7 +19,8 @@ from xiangmu_extract.names import Phrase
 MONEY_FIELDS = ("investment", "output_value", "tax")
 AREA_FIELDS = ("land_area", "floor_area")
 DATE_FIELDS = ("start_date", "completion_date", "production_date")
-SIMILAR_NAMES = 0.9
+SIMILAR_NAMES = 0.8
+_PAREN_PHASE = re.compile(r"[((][^()()]{0,4}期[))]")
 _ORDINALS = re.compile(r"[一二三四五六七八九十首\d]")
 _QUOTES = re.compile(r"[“”‘’「」『』\"'\s]")
 
@@ -39,6 +40,7 @@ class Draft:
     areas: dict[str, list[QuantityMention]] = field(default_factory=dict)
     dates: dict[str, list[DateMention]] = field(default_factory=dict)
     votes: list[tuple[Status, bool]] = field(default_factory=list)
+    own_votes: int = 0  # status words said of this project by name, not by focus
     evidence: list[tuple[int, int]] = field(default_factory=list)
     parent: Draft | None = None
     phase: str | None = None
@@ -64,6 +66,9 @@ class Draft:
         if not any(_same_quantity(c, o) for o in self.capacity):
             self.capacity.append(c)
         self.evidence.append((c.start, c.end))
+
+    def has_figures(self) -> bool:
+        return bool(self.money or self.capacity or self.areas or self.dates)
 
     def has_facts(self) -> bool:
         return bool(self.money or self.capacity or self.areas or self.dates or self.votes)
@@ -155,7 +160,7 @@ def _key(name: str) -> str:
 
 
 def _core(name: str) -> str:
-    core = _key(name)
+    core = _PAREN_PHASE.sub("", _key(name))
     for head in ("建设项目", "项目", "工程"):
         if core.endswith(head) and len(core) > len(head) + 1:
             return core[: -len(head)]

@@ -135,6 +135,8 @@ class Linker:
         else:
             draft = self._named(m.name, span, m.strong)
         draft.evidence.append(span)
+        if not m.strong and self._introduced(m):
+            draft.own_votes += 1
         root = draft.parent or draft
         if m.strong or self.focus is None or para - self.focus.paragraph > FOCUS_PARAGRAPHS:
             # a weak head (…基地, …工程 without a type word) does not take the focus
@@ -150,6 +152,13 @@ class Linker:
             return False
         clause_start = max(self.text.rfind(ch, 0, m.start) for ch in ",。;:,;:\n") + 1
         return not re.search(r"\d", self.text[clause_start : m.start])
+
+    def _introduced(self, m: NameMention) -> bool:
+        """A weak head named as the object of 建设/引进/签约 or in "分别是A和B"."""
+        clause_start = max(self.text.rfind(ch, 0, m.start) for ch in ",。;:,;:\n") + 1
+        before = self.text[clause_start : m.start]
+        intro = get_patterns().words("name_project_intro")
+        return before.endswith(intro) or any(w in before for w in ("分别是", "分别为"))
 
     def _named(self, name: str, span: tuple[int, int], strong: bool) -> Draft:
         for draft in reversed(self.drafts):
@@ -297,6 +306,8 @@ class Linker:
             if not votes:
                 continue
             here = [d for m, d in targets if c_start <= m.start < c_end]
+            for draft in here:
+                draft.own_votes += 1
             if not here:
                 before = [d for m, d in targets if m.start < c_start]
                 here = before[-1:] or [d for _, d in targets][:1]
@@ -382,7 +393,7 @@ class Linker:
     def _finish(self) -> list[Draft]:
         out: list[Draft] = []
         for draft in self.drafts:
-            if not draft.strong and not draft.has_facts():
+            if not draft.strong and not (draft.has_figures() or draft.own_votes):
                 continue
             if draft.company is None:
                 draft.company = _company_by_prefix(draft.name, self.orgs, self._places_lex)

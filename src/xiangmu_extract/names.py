@@ -20,7 +20,11 @@ from xiangmu_extract.segment import Token, tokenize
 PUNCT = frozenset(",。;:!?、,;:!?…—·•/|《》<>[]【】「」『』\"'")
 OPEN_QUOTES = frozenset("“‘「『")
 CLOSE_QUOTES = frozenset("”’」』")
-CONJUNCTIONS = ("以及", "和", "及", "与", "并", "或")
+CONJUNCTIONS = ("以及", "和", "及", "与", "并", "或", "暨")
+# A date written in front of a name ("2022年12月底工程"): not part of it.
+LEADING_DATE = re.compile(r"(?:\d{2,4}年)?(?:\d{1,2}月)?(?:底|初|末|中旬|上旬|下旬|份)?")
+# A phase in parentheses right after the head belongs to the name: "…建设项目(一期)".
+PAREN_PHASE = re.compile(r"[((][^()()]{0,4}期[))]")
 REFERENCE_HEADS = ("该", "此", "这个", "这一", "本", "上述", "这")
 MAX_NAME_CHARS = 48
 
@@ -88,7 +92,7 @@ def lexicon() -> _Lexicon:
 
 def _is_count(tokens: Sequence[Token], j: int) -> bool:
     """Token j is a classifier after a numeral: "640个", "78项", "一批"."""
-    if tokens[j].text not in ("个", "项", "批", "家", "类"):
+    if tokens[j].text not in ("个", "项", "批", "家", "类", "条", "所", "座", "栋"):
         return False
     return j > 0 and bool(
         re.fullmatch(r"[\d一二三四五六七八九十两几多数百千万]+", tokens[j - 1].text)
@@ -182,7 +186,11 @@ def _core_tokens(tokens: Sequence[Token], lex: _Lexicon) -> list[str]:
 def is_generic(tokens: Sequence[Token], lex: _Lexicon) -> bool:
     """A name made only of generic words, places and numbers names a class of projects."""
     core = _core_tokens(tokens, lex)
-    rest = [t for t in core if t not in lex.generic and t not in lex.places]
+    rest = [
+        t
+        for t in core
+        if t not in lex.generic and t not in lex.places and t not in lex.place_suffixes
+    ]
     if not rest:
         return True
     # single characters left over from generic compounds ("省市县长工程项目")
@@ -239,8 +247,15 @@ def _name_ending_at(
     m = lex.phase.match(text, end - base)
     if strong and m and not _continues_name(text, m.end()):
         phase_text = m.group(0)
+    paren = PAREN_PHASE.match(text, end - base)
+    if strong and paren:
+        end += len(paren.group(0))
     while start_i < i and tokens[start_i].text in CONJUNCTIONS:
         start_i += 1
+    lead = LEADING_DATE.match(text, tokens[start_i].start - base)
+    if lead and lead.end() > lead.start() and re.search(r"\d", lead.group(0)):
+        while start_i < i and tokens[start_i].start - base < lead.end():
+            start_i += 1
     before = tokens[start_i - 1].text if start_i > 0 else ""
     span_tokens = tokens[start_i : i + 1]
     start = span_tokens[0].start
