@@ -231,8 +231,10 @@ class Linker:
         elif after:
             chosen = after[0]
         if chosen is not None:
-            lo, hi = sorted((chosen[0].start, pos))
-            if any(lo <= a < hi for a, _ in aggregates):
+            # a count of projects between the project (or, for a project named later, the
+            # start of the sentence) and the figure makes the figure a total
+            lo = chosen[0].start if chosen[0].start < pos else s.start
+            if any(lo <= a < pos for a, _ in aggregates):
                 return None
             draft = chosen[1]
         else:
