@@ -62,10 +62,16 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     """Segment ``text``; token offsets are shifted by ``offset``."""
     tokens: list[Token] = []
     pos = 0
-    for word in _cut(text):
+    for word in _words(text):
         tokens.append(Token(word, offset + pos, offset + pos + len(word)))
         pos += len(word)
     return tokens
+
+
+@functools.lru_cache(maxsize=64)
+def _words(text: str) -> tuple[str, ...]:
+    """The words of ``text`` (cached: names, companies and places segment one sentence)."""
+    return tuple(_cut(text))
 
 
 def _cut(text: str) -> Iterator[str]:
