@@ -126,7 +126,7 @@ class Linker:
                 draft = root.phase_draft(m.phase, span) if m.phase else root
                 if not m.phase and m.name not in ("项目", "工程"):
                     draft = self.focus.current  # 该项目, 此项目: the one just spoken of
-        elif not m.strong and self.focus is not None and self._describes_focus(m, para):
+        elif self.focus is not None and self._describes_focus(m, para):
             draft = self.focus.current
         elif m.phase and m.parent:
             root = self._named(m.parent, (m.start, m.end - len(m.phase)), m.strong)
@@ -148,10 +148,13 @@ class Linker:
         describes the project in focus rather than naming a new one."""
         if self.focus is None or para - self.focus.paragraph > FOCUS_PARAGRAPHS:
             return False
-        if m.start == 0 or self.text[m.start - 1] != "的":
-            return False
         clause_start = max(self.text.rfind(ch, 0, m.start) for ch in ",。;:,;:\n") + 1
-        return not re.search(r"\d", self.text[clause_start : m.start])
+        before = self.text[clause_start : m.start]
+        if before.endswith(get_patterns().words("name_goal_verbs")):
+            return True  # "致力于打造…示范项目": what the project in focus is to become
+        if m.strong or not before.endswith("的"):
+            return False
+        return not re.search(r"\d", before)
 
     def _introduced(self, m: NameMention) -> bool:
         """A weak head named as the object of 建设/引进/签约 or in "分别是A和B"."""
