@@ -9,6 +9,7 @@ The same scan, with other heads, finds companies (…有限公司, …集团) an
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Sequence
@@ -414,11 +415,17 @@ def _shared_head(
 
 def _longest_first(mentions: list[NameMention]) -> list[NameMention]:
     """Overlap policy: of overlapping mentions the longest wins, ties to the earlier one."""
+    starts: list[int] = []  # chosen mentions, sorted by start, never overlapping
     chosen: list[NameMention] = []
     for m in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
-        if all(m.end <= c.start or m.start >= c.end for c in chosen):
-            chosen.append(m)
-    return sorted(chosen, key=lambda m: m.start)
+        k = bisect.bisect_left(starts, m.start)
+        if k > 0 and chosen[k - 1].end > m.start:
+            continue
+        if k < len(chosen) and chosen[k].start < m.end:
+            continue
+        starts.insert(k, m.start)
+        chosen.insert(k, m)
+    return chosen
 
 
 def find_orgs(text: str, base: int = 0) -> list[Phrase]:

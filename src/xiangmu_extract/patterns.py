@@ -131,7 +131,7 @@ class PatternSet:
 
     def _load_yaml(self, path: Path) -> None:
         try:
-            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
         except yaml.YAMLError as exc:
             raise PatternError(f"{path.name}: not valid YAML: {exc}") from exc
         if doc is None:
@@ -196,6 +196,21 @@ class PatternSet:
             self._expand(name)
         for name in self._patterns:
             self._compiled[name] = re.compile(self._expand(name))
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key written twice in one mapping."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} is written twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _string_list(value: Any, where: str) -> tuple[str, ...]:
