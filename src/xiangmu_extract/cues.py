@@ -108,27 +108,22 @@ def date_events(right: str, left: str) -> list[str]:
     nothing.
     """
     cues = date_cues().fields_in(right[:DATE_CUE_REACH])
-    if cues:
-        first_start, first_end, field = cues[0]
-        if re.search(r"[,。;:!?]", right[:first_start]):
-            cues = []
-        else:
-            fields = [field]
-            for start, end, other in cues[1:]:
-                if start - first_end > 2:
-                    break
-                fields.append(other)
-                first_end = end
-            return (
-                [f for f in dict.fromkeys(fields) if f != "none"]
-                if "none" not in fields[:1]
-                else []
-            )
+    if cues and not re.search(r"[,。;:!?]", right[: cues[0][0]]):
+        if cues[0][2] == "none":
+            return []
+        fields = [cues[0][2]]
+        last_end = cues[0][1]
+        for start, end, other in cues[1:]:
+            if start - last_end > 2:
+                break
+            fields.append(other)
+            last_end = end
+        return [f for f in dict.fromkeys(fields) if f != "none"]
     before = date_cues().fields_in(left[-10:])
     if before:
-        start, end, field = before[-1]
+        _, end, field = before[-1]
         gap = left[-10:][end:]
-        if field != "none" and re.fullmatch(r"(?:时间|日期|期)?(?:为|是|定于|于|在|:|:)?", gap):
+        if field != "none" and get_patterns().regex("cue_date_gap").fullmatch(gap):
             return [field]
     return []
 

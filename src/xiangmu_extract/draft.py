@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 
 from xiangmu_extract.mentions import CapacityMention, DateMention, MoneyMention, QuantityMention
 from xiangmu_extract.models import STATUSES, Status
-from xiangmu_extract.names import Phrase
+from xiangmu_extract.names import PAREN_PHASE, Phrase
 
 MONEY_FIELDS = ("investment", "output_value", "tax")
 AREA_FIELDS = ("land_area", "floor_area")
 DATE_FIELDS = ("start_date", "completion_date", "production_date")
 SIMILAR_NAMES = 0.8
-_PAREN_PHASE = re.compile(r"[((][^()()]{0,4}期[))]")
 _ORDINALS = re.compile(r"[一二三四五六七八九十首\d]")
 _QUOTES = re.compile(r"[“”‘’「」『』\"'\s]")
 
@@ -160,7 +159,7 @@ def _key(name: str) -> str:
 
 
 def _core(name: str) -> str:
-    core = _PAREN_PHASE.sub("", _key(name))
+    core = PAREN_PHASE.sub("", _key(name))
     for head in ("建设项目", "项目", "工程"):
         if core.endswith(head) and len(core) > len(head) + 1:
             return core[: -len(head)]

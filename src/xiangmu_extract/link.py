@@ -287,7 +287,7 @@ class Linker:
             nxt = dates[k + 1].start if k + 1 < len(dates) else s.end
             if d.range_role is not None:
                 left = self.text[s.start : d.start]
-                if not re.search(r"工期|建设期|建设周期|施工期|建设时间|周期", left):
+                if not get_patterns().regex("cue_date_range").search(left):
                     continue
                 events = ["start_date" if d.range_role == "start" else "completion_date"]
             else:
@@ -347,12 +347,12 @@ class Linker:
     ) -> None:
         """ "X投资3亿元…" (X is the investor) or "由X投资/承建/建设…"."""
         clause_start = max(text.rfind(ch, 0, rel) for ch in ",,:;:") + 1
-        subject = re.match(r"(.{2,14}?)(?:总)?投资\d", text[clause_start:rel])
+        subject = get_patterns().regex("cue_investor_subject").match(text[clause_start:rel])
         if subject and not _has_stop(subject.group(1)):
             s, e = clause_start + base, clause_start + base + len(subject.group(1))
             draft.company = _best_org(orgs, s, e) or Phrase(subject.group(1), s, e)
             return
-        by = re.search(r"由(.{2,30}?)(?:投资|承建|建设|兴建|开发|投建|运营)", text[rel:])
+        by = get_patterns().regex("cue_investor_by").search(text[rel:])
         if by:
             s = rel + by.start(1) + base
             e = s + len(by.group(1))

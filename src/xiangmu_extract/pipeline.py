@@ -8,7 +8,6 @@ Every value keeps the span of the ORIGINAL input it was read from.
 from __future__ import annotations
 
 import os
-import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
@@ -24,9 +23,9 @@ from xiangmu_extract.models import Area, DateValue, Document, Money, Project, Qu
 from xiangmu_extract.names import Phrase, find_places
 from xiangmu_extract.normalize import NormalizedText, normalize
 from xiangmu_extract.numeric import find_capacities, find_dates, find_money, find_quantities
+from xiangmu_extract.patterns import get_patterns
 from xiangmu_extract.reader import read_text
 
-SIGNING = re.compile(r"签约|签下|签订|集中签约")
 V = TypeVar("V", bound=BaseModel)
 
 
@@ -99,7 +98,8 @@ def _is_signing(nt: NormalizedText, meta: Metadata, sentences: list[Sentence]) -
         nt.text[sentences[0].start : sentences[min(2, len(sentences) - 1)].end] if sentences else ""
     )
     title = meta.title.value if meta.title else ""
-    return bool(SIGNING.search(title) or SIGNING.search(head))
+    signing = get_patterns().regex("cue_signing")
+    return bool(signing.search(title) or signing.search(head))
 
 
 def _article_place(nt: NormalizedText, meta: Metadata, places: list[Phrase]) -> Phrase | None:
