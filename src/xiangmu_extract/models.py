@@ -14,6 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 Qualifier = Literal["exact", "at_least", "at_most", "about"]
 Status = Literal["planned", "signed", "under_construction", "completed", "in_production"]
+# What the spans of a document refer to: the input as given; a title column joined to a text
+# column ("title\ntext"); the main text of an HTML page as trafilatura extracts it.
+TextBasis = Literal["input", "title+text", "html-main-text"]
 Span = tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)]]
 
 # YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn, YYYY-H1/H2
@@ -117,6 +120,7 @@ class Document(_Model):
     publish_date_span: Span | None = None
     media_span: Span | None = None
     author_span: Span | None = None
+    text_basis: TextBasis = "input"
     projects: list[Project] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
 
