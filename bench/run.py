@@ -1,6 +1,6 @@
 """Benchmark: throughput of `extract` and cold start of the CLI (`make bench`).
 
-Prints figures; asserts nothing. Throughput is single-process MB/s of UTF-8 input over the
+Prints figures; asserts nothing. The batch figures come from ``bench/batch.py``. Throughput is single-process MB/s of UTF-8 input over the
 dev articles repeated to about 5 MB; cold start is the wall-clock median of 5 runs of the
 `extract` command on one article.
 """
@@ -54,10 +54,15 @@ def import_time() -> float:
 
 
 def main() -> None:
+    sys.path.insert(0, str(Path(__file__).parent))
+    import batch
+
     mbps, size, docs = throughput()
     print(f"{'throughput':<24}{mbps:8.2f} MB/s per core ({size / 1e6:.1f} MB, {docs} articles)")
     print(f"{'cold extract (median 5)':<24}{cold_start():8.3f} s")
     print(f"{'import xiangmu_extract':<24}{import_time() * 1000:8.1f} ms")
+    print("batch (xiangmu-extract batch, dev articles repeated):")
+    batch.main()
 
 
 if __name__ == "__main__":

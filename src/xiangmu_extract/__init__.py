@@ -4,6 +4,7 @@ validated project records out, every value with the span of input it was read fr
 The public API is small and imported lazily, so ``import xiangmu_extract`` is cheap:
 
     from xiangmu_extract import extract, parse_money, parse_quantity, parse_date
+    from xiangmu_extract import run_batch, read_database, to_dataframe
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ _EXPORTS = {
     "Area": "xiangmu_extract.models",
     "DateValue": "xiangmu_extract.models",
     "InputError": "xiangmu_extract.reader",
+    "to_dataframe": "xiangmu_extract.frames",
+    "read_database": "xiangmu_extract.frames",
+    "run_batch": "xiangmu_extract.batch",
 }
 
 __all__ = [
@@ -41,9 +45,14 @@ __all__ = [
     "parse_date",
     "parse_money",
     "parse_quantity",
+    "read_database",
+    "run_batch",
+    "to_dataframe",
 ]
 
 if TYPE_CHECKING:
+    from xiangmu_extract.batch import run_batch
+    from xiangmu_extract.frames import read_database, to_dataframe
     from xiangmu_extract.models import Area, DateValue, Document, Money, Project, Quantity
     from xiangmu_extract.pipeline import extract, extract_file
     from xiangmu_extract.reader import InputError

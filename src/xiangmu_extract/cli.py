@@ -3,6 +3,8 @@
     extract FILE [FILE ...]                      # JSON for one file, JSON Lines for several
     xiangmu-extract extract FILE ... [options]   # the same
     xiangmu-extract evaluate [GOLD_DIR] ...      # precision / recall / F1 on a gold set
+    xiangmu-extract batch INPUT ... -o DB        # many articles into a project database
+    xiangmu-extract export DB --format F         # consolidated projects as csv/parquet/xlsx/jsonl
     python -m xiangmu_extract extract FILE ...
 
 A file that is missing, unreadable or not text prints one line on stderr; the other
@@ -84,9 +86,11 @@ def _documents(
 def _write(docs: Iterator[dict[str, Any]], fmt: str, out: TextIO) -> int:
     count = 0
     if fmt == "csv":
-        from xiangmu_extract.table import write_csv
+        from xiangmu_extract.frames import to_dataframe
 
-        return write_csv(docs, out)
+        frame = to_dataframe(docs)
+        frame.to_csv(out, index=False)
+        return len(frame)
     for doc in docs:
         count += 1
         if fmt == "json":
@@ -113,24 +117,161 @@ def run_extract(argv: list[str] | None, prog: str = "extract") -> int:
     return 1 if failures else 0
 
 
+def _batch_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="xiangmu-extract batch",
+        description=(
+            "Extract every article of the inputs into a SQLite project database. Re-running "
+            "skips the articles already there; bad inputs are recorded and skipped."
+        ),
+    )
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="files (.txt, .html, .jsonl, .csv), folders (read recursively) or glob patterns",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        default="projects.sqlite",
+        metavar="DB",
+        help="the database (default: %(default)s)",
+    )
+    parser.add_argument(
+        "-j", "--jobs", type=_positive, metavar="N", help="worker processes (default: every core)"
+    )
+    parser.add_argument(
+        "--failures",
+        metavar="FILE",
+        help="where this run's failures go as JSON lines (default: failures.jsonl next to DB)",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
+    dumps = parser.add_argument_group(
+        "JSON Lines and CSV dumps", "column names (default: the first present of the usual names)"
+    )
+    for column, usual in (
+        ("text", "text, content, body, article"),
+        ("id", "id, doc_id, article_id"),
+        ("url", "url, link"),
+        ("title", "title, headline"),
+        ("date", "publish_time, publish_date, date; the reference date for relative dates"),
+    ):
+        dumps.add_argument(f"--{column}-column", metavar="NAME", help=usual)
+    parser.add_argument(
+        "--max-bytes",
+        type=_positive,
+        default=10_000_000,
+        metavar="N",
+        help="a larger article is recorded as a failure (default: %(default)s)",
+    )
+    return parser
+
+
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {value!r}")
+    return n
+
+
+def run_batch(argv: list[str]) -> int:
+    from xiangmu_extract.batch import run_batch as batch
+    from xiangmu_extract.sources import input_size
+    from xiangmu_extract.store import DatabaseError
+    from xiangmu_extract.tasks import SourceOptions
+
+    args = _batch_parser().parse_args(argv)
+    options = SourceOptions(
+        text_column=args.text_column,
+        id_column=args.id_column,
+        url_column=args.url_column,
+        title_column=args.title_column,
+        date_column=args.date_column,
+        max_bytes=args.max_bytes,
+    )
+    failures_path = Path(args.failures or Path(args.output).parent / "failures.jsonl")
+    bar = None
+    if not args.quiet and sys.stderr.isatty():
+        from xiangmu_extract.progress import Bar
+
+        bar = Bar(input_size(args.inputs))
+    try:
+        with failures_path.open("w", encoding="utf-8") as failures:
+            summary = batch(
+                args.inputs,
+                args.output,
+                jobs=args.jobs,
+                options=options,
+                failures=failures,
+                progress=bar,
+            )
+    except (DatabaseError, OSError) as exc:
+        print(f"xiangmu-extract batch: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if bar:
+            bar.close()
+    if not args.quiet:
+        print(summary.line(), file=sys.stderr)
+    return 1 if summary.failed else 0
+
+
+def run_export(argv: list[str]) -> int:
+    from xiangmu_extract.export import EXPORT_FORMATS, export_database, format_from_path
+    from xiangmu_extract.store import DatabaseError
+
+    parser = argparse.ArgumentParser(
+        prog="xiangmu-extract export",
+        description="Write the projects of a database: one row per consolidated project.",
+    )
+    parser.add_argument("database", metavar="DB")
+    parser.add_argument("-o", "--output", metavar="FILE", help="default: standard output")
+    parser.add_argument(
+        "--format", choices=EXPORT_FORMATS, help="default: from the output's suffix, else csv"
+    )
+    parser.add_argument(
+        "--mentions", action="store_true", help="one row per project per article instead"
+    )
+    args = parser.parse_args(argv)
+    fmt = args.format or (format_from_path(args.output) if args.output else None) or "csv"
+    try:
+        export_database(args.database, args.output, fmt=fmt, mentions=args.mentions)
+    except (DatabaseError, OSError, ValueError) as exc:
+        print(f"xiangmu-extract export: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+COMMANDS = ("extract", "batch", "export", "evaluate")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``xiangmu-extract {extract,evaluate} …``"""
+    """``xiangmu-extract {extract,batch,export,evaluate} …``"""
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(
         prog="xiangmu-extract",
         description="Extract project records from Chinese news articles.",
-        epilog="Run 'xiangmu-extract extract --help' or 'xiangmu-extract evaluate --help'.",
+        epilog="Run 'xiangmu-extract COMMAND --help' for the options of each command.",
     )
-    parser.add_argument("command", choices=("extract", "evaluate"), help="what to do")
+    parser.add_argument("command", choices=COMMANDS, help="what to do")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    if not argv or argv[0] not in ("extract", "evaluate"):
+    if not argv or argv[0] not in COMMANDS:
         parser.parse_args(argv)
         return 2
-    if argv[0] == "evaluate":
+    command, rest = argv[0], argv[1:]
+    if command == "evaluate":
         from xiangmu_extract.evaluate import main_evaluate
 
-        return main_evaluate(argv[1:])
-    return run_extract(argv[1:], prog="xiangmu-extract extract")
+        return main_evaluate(rest)
+    if command == "batch":
+        return run_batch(rest)
+    if command == "export":
+        return run_export(rest)
+    return run_extract(rest, prog="xiangmu-extract extract")
 
 
 def extract_main(argv: list[str] | None = None) -> int:

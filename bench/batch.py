@@ -1,0 +1,116 @@
+"""Batch benchmark: `xiangmu-extract batch` on the dev articles repeated 10x and 100x.
+
+Reports articles/s and MB/s for -j1 and -j2 and the peak resident memory of the run (the
+largest process, and main process + workers together), sampled from /proc every 50 ms.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+
+
+@dataclass
+class BatchRun:
+    copies: int
+    jobs: int
+    articles: int
+    megabytes: float
+    seconds: float
+    peak_process_mb: float
+    peak_total_mb: float
+
+    def row(self) -> str:
+        return (
+            f"{self.copies:>4}x  -j{self.jobs}  {self.articles:>6} articles  "
+            f"{self.articles / self.seconds:7.1f} art/s  {self.megabytes / self.seconds:6.2f} MB/s  "
+            f"peak RSS {self.peak_process_mb:6.1f} MB/process, {self.peak_total_mb:6.1f} MB total"
+        )
+
+
+def build_corpus(folder: Path, copies: int) -> tuple[int, float]:
+    """The dev articles, each copy with a distinct last line (so none is a duplicate)."""
+    folder.mkdir(parents=True)
+    texts = [(p.name, p.read_text(encoding="utf-8")) for p in sorted(RAW.glob("*.txt"))]
+    size = 0
+    for i in range(copies):
+        for name, text in texts:
+            data = f"{text}\n(稿件编号 {i})".encode()
+            (folder / f"{i:04d}_{name}").write_bytes(data)
+            size += len(data)
+    return copies * len(texts), size / 1e6
+
+
+def _rss_kb(pid: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _tree(root: int) -> list[str]:
+    parents: dict[str, str] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[stat.parent.name] = fields[1]
+    tree, frontier = [str(root)], [str(root)]
+    while frontier:
+        frontier = [pid for pid, ppid in parents.items() if ppid in frontier]
+        tree.extend(frontier)
+    return tree
+
+
+def run_batch(folder: Path, db: Path, jobs: int) -> tuple[float, float, float]:
+    exe = Path(sys.executable).with_name("xiangmu-extract")
+    cmd = [str(exe), "batch", str(folder), "-o", str(db), "-j", str(jobs), "--quiet"]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd)
+    peak_one = peak_all = 0
+    while proc.poll() is None:
+        rss = [_rss_kb(pid) for pid in _tree(proc.pid)]
+        peak_one, peak_all = max(peak_one, *rss), max(peak_all, sum(rss))
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"batch failed with exit status {proc.returncode}")
+    return elapsed, peak_one / 1024, peak_all / 1024
+
+
+def measure(copies: int, jobs: int, work: Path) -> BatchRun:
+    folder = work / f"corpus{copies}"
+    if not folder.exists():
+        articles, megabytes = build_corpus(folder, copies)
+    else:
+        articles = len(list(folder.iterdir()))
+        megabytes = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
+    db = work / f"run{copies}-j{jobs}.sqlite"
+    seconds, peak_one, peak_all = run_batch(folder, db, jobs)
+    return BatchRun(copies, jobs, articles, megabytes, seconds, peak_one, peak_all)
+
+
+def main() -> list[BatchRun]:
+    runs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for copies, jobs in ((10, 1), (10, 2), (100, 1), (100, 2)):
+            run = measure(copies, jobs, work)
+            print(run.row(), flush=True)
+            runs.append(run)
+    return runs
+
+
+if __name__ == "__main__":
+    main()

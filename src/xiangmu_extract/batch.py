@@ -1,0 +1,271 @@
+"""Batch extraction: many inputs in, one project database out, on every core.
+
+The main process walks the inputs (:mod:`xiangmu_extract.sources`) and hands chunks of
+tasks to worker processes; each worker reads, decodes and extracts an article and turns it
+into rows (:mod:`xiangmu_extract.rows`); the main process writes the results in input
+order, one transaction per chunk (:mod:`xiangmu_extract.store`). At most a few chunks per
+worker are in flight, so memory stays flat however many articles there are.
+
+An article whose content hash is already in the database is skipped. Anything that goes
+wrong with one input — unreadable, binary, malformed, empty, too large, an exception in the
+extractor, even a worker process that dies — is recorded as a failure of that input and the
+batch goes on: read = extracted + skipped + failed.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import multiprocessing
+import os
+import sqlite3
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import IO, Protocol
+
+from xiangmu_extract import pipeline
+from xiangmu_extract.models import Document
+from xiangmu_extract.reader import InputError
+from xiangmu_extract.rows import article_rows, content_hash
+from xiangmu_extract.sources import iter_tasks, load_article
+from xiangmu_extract.store import Outcome, Store
+from xiangmu_extract.tasks import Article, Failure, SourceOptions, Task
+
+CHUNK_SIZE = 16  # articles per task sent to a worker and per database transaction
+IN_FLIGHT = 3  # chunks in flight per worker
+WORKER_DIED = "worker process died while extracting this article"
+
+Item = Task | Failure
+
+
+@dataclass
+class Summary:
+    """Counts of one run: every input read is extracted, skipped or failed."""
+
+    read: int = 0
+    extracted: int = 0
+    skipped: int = 0
+    failed: int = 0
+    projects: int = 0
+    bytes: int = 0
+    elapsed: float = 0.0
+    started: float = field(default_factory=time.perf_counter, repr=False)
+
+    def line(self) -> str:
+        return (
+            f"read {self.read:,} · extracted {self.extracted:,} · skipped {self.skipped:,} "
+            f"(unchanged) · failed {self.failed:,} · projects {self.projects:,} · "
+            f"{self.elapsed:.1f} s"
+        )
+
+
+class Progress(Protocol):
+    def update(self, summary: Summary, size: int) -> None: ...
+    def close(self) -> None: ...
+
+
+# -- in the worker ----------------------------------------------------------------------
+@functools.cache
+def _reader(database: str) -> sqlite3.Connection:
+    """A read-only connection per worker process, to skip articles already done."""
+    return sqlite3.connect(f"{Path(database).resolve().as_uri()}?mode=ro", uri=True)
+
+
+def _known_in(database: str) -> Callable[[str], bool]:
+    def known(digest: str) -> bool:
+        row = _reader(database).execute("SELECT 1 FROM articles WHERE content_hash = ?", (digest,))
+        return row.fetchone() is not None
+
+    return known
+
+
+def process(item: Item, known: Callable[[str], bool], options: SourceOptions) -> Outcome:
+    """Read and extract one input; never raises for a bad article."""
+    if isinstance(item, Failure):
+        return Outcome(item.source, item.locator, failure=item.reason)
+    try:
+        article = load_article(item, options)
+    except InputError as exc:
+        return Outcome(item.source, item.locator, item.size, failure=exc.reason)
+    digest = content_hash(article.text, article.publish_date)
+    if known(digest):
+        return Outcome(item.source, item.locator, item.size, digest=digest)
+    try:
+        doc = pipeline.extract(
+            article.text,
+            reference_date=article.publish_date,
+            doc_id=article.doc_id,
+            source=article.source,
+        )
+        _with_source_metadata(doc, article)
+        rows = article_rows(
+            doc,
+            digest=digest,
+            text=article.text,
+            source=article.source,
+            locator=article.locator,
+            url=article.url,
+            text_basis=article.text_basis,
+        )
+    except Exception as exc:  # one bad article never stops the batch
+        reason = f"extraction failed: {type(exc).__name__}: {exc}"
+        return Outcome(item.source, item.locator, item.size, failure=reason)
+    return Outcome(item.source, item.locator, item.size, digest=digest, rows=rows)
+
+
+def _with_source_metadata(doc: Document, article: Article) -> None:
+    """What the crawler recorded about the article: its publish time (also the reference
+    date of relative dates) wins over a date read from the text; its title fills a gap."""
+    doc.text_basis = article.text_basis
+    if article.publish_date and article.publish_date != doc.publish_date:
+        doc.publish_date, doc.publish_date_span = article.publish_date, None
+    if article.title and not doc.title:
+        doc.title = article.title
+
+
+def process_chunk(items: Sequence[Item], database: str, options: SourceOptions) -> list[Outcome]:
+    known = _known_in(database)
+    return [process(item, known, options) for item in items]
+
+
+def _warm_up() -> None:
+    """Load patterns and the segmenter once, before the workers fork."""
+    pipeline.extract("项目总投资1亿元。")
+
+
+# -- in the main process ------------------------------------------------------------------
+def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # fork: workers inherit the loaded patterns and segmenter instead of loading them again.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return multiprocessing.get_context(method)
+
+
+class _Workers:
+    """A process pool that survives a worker dying: the chunks in flight are run again one
+    article at a time, and the article that kills a worker again is recorded as failed."""
+
+    def __init__(self, jobs: int, database: str, options: SourceOptions) -> None:
+        self.jobs, self.database, self.options = jobs, database, options
+        self.pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.jobs, mp_context=_context(), initializer=_warm_up)
+
+    def submit(self, chunk: Sequence[Item]) -> Future[list[Outcome]]:
+        return self.pool.submit(process_chunk, chunk, self.database, self.options)
+
+    def restart(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool = self._start()
+
+    def one_by_one(self, chunk: Sequence[Item]) -> list[Outcome]:
+        outcomes: list[Outcome] = []
+        for item in chunk:
+            try:
+                outcomes.extend(self.submit([item]).result())
+            except BrokenProcessPool:
+                size = item.size if isinstance(item, Task) else 0
+                outcomes.append(Outcome(item.source, item.locator, size, failure=WORKER_DIED))
+                self.restart()
+        return outcomes
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _parallel(
+    chunks: Iterator[list[Item]], jobs: int, database: str, options: SourceOptions
+) -> Iterator[list[Outcome]]:
+    """The outcomes of each chunk, in input order, with a bounded number in flight."""
+    _warm_up()
+    workers = _Workers(jobs, database, options)
+    pending: deque[tuple[list[Item], Future[list[Outcome]]]] = deque()
+    try:
+        while True:
+            for chunk in islice(chunks, jobs * IN_FLIGHT - len(pending)):
+                pending.append((chunk, workers.submit(chunk)))
+            if not pending:
+                return
+            chunk, future = pending.popleft()
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                retry = [chunk] + [c for c, f in pending]
+                done = [f for _, f in pending]
+                pending.clear()
+                workers.restart()
+                for c, f in zip(retry, [future, *done], strict=True):
+                    ok = f.done() and not f.cancelled() and f.exception() is None
+                    yield f.result() if ok else workers.one_by_one(c)
+    finally:
+        workers.close()
+
+
+def _serial(
+    chunks: Iterator[list[Item]], store: Store, options: SourceOptions
+) -> Iterator[list[Outcome]]:
+    for chunk in chunks:
+        yield [process(item, store.has_article, options) for item in chunk]
+
+
+def run_batch(
+    inputs: Sequence[str],
+    database: str | os.PathLike[str],
+    *,
+    jobs: int | None = None,
+    options: SourceOptions | None = None,
+    failures: IO[str] | None = None,
+    progress: Progress | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> Summary:
+    """Extract every article of ``inputs`` into the database at ``database``.
+
+    ``jobs`` worker processes (default: every core; 1 runs in this process). Each failure
+    is written to the database and, as a JSON line, to ``failures``.
+    """
+    options = options or SourceOptions()
+    jobs = jobs or os.cpu_count() or 1
+    summary = Summary()
+    with Store(database) as store:
+        chunks = _chunks(iter_tasks(inputs, options), chunk_size)
+        if jobs == 1:
+            results = _serial(chunks, store, options)
+        else:
+            results = _parallel(chunks, jobs, str(store.path), options)
+        for outcomes in results:
+            statuses = store.write(outcomes)
+            for o, status in zip(outcomes, statuses, strict=True):
+                _count(summary, o, status, failures)
+                if progress:
+                    progress.update(summary, o.size)
+            if failures:
+                failures.flush()
+    summary.elapsed = time.perf_counter() - summary.started
+    return summary
+
+
+def _count(summary: Summary, o: Outcome, status: str, failures: IO[str] | None) -> None:
+    summary.read += 1
+    summary.bytes += o.size
+    if status == "extracted":
+        summary.extracted += 1
+        summary.projects += len(o.rows.projects) if o.rows else 0
+    elif status == "skipped":
+        summary.skipped += 1
+    else:
+        summary.failed += 1
+        if failures:
+            record = {"source": o.source, "locator": o.locator, "reason": o.failure}
+            failures.write(json.dumps(record, ensure_ascii=False) + "\n")
