@@ -275,3 +275,19 @@ def test_python_m_reports_a_missing_file_with_status_1() -> None:
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1 and "no-such-file.txt" in done.stderr
     assert json.loads(done.stdout)["doc_id"] == "d02"
+
+
+def test_a_reader_that_stops_early_is_not_an_error() -> None:
+    """``extract *.txt | head``: the closed pipe ends the command quietly."""
+    files = [str(p) for p in sorted(RAW.glob("*.txt"))] * 4  # more than a pipe buffer holds
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "xiangmu_extract", "extract", *files],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(100)
+    proc.stdout.close()
+    assert proc.wait(timeout=120) == 0
+    assert proc.stderr.read() == b""

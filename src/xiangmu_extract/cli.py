@@ -14,9 +14,11 @@ files are still processed and the exit status is 1.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -240,6 +242,8 @@ def run_export(argv: list[str]) -> int:
     fmt = args.format or (format_from_path(args.output) if args.output else None) or "csv"
     try:
         export_database(args.database, args.output, fmt=fmt, mentions=args.mentions)
+    except BrokenPipeError:
+        raise
     except (DatabaseError, OSError, ValueError) as exc:
         print(f"xiangmu-extract export: {exc}", file=sys.stderr)
         return 2
@@ -249,9 +253,28 @@ def run_export(argv: list[str]) -> int:
 COMMANDS = ("extract", "batch", "export", "evaluate")
 
 
+def _closed_pipe_is_fine(command: Callable[[list[str]], int]) -> Callable[[list[str]], int]:
+    """``xiangmu-extract export db | head``: a reader that stops early is not an error."""
+
+    @functools.wraps(command)
+    def run(argv: list[str]) -> int:
+        try:
+            return command(argv)
+        except BrokenPipeError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes at exit
+            return 0
+
+    return run
+
+
 def main(argv: list[str] | None = None) -> int:
     """``xiangmu-extract {extract,batch,export,evaluate} …``"""
-    argv = sys.argv[1:] if argv is None else argv
+    return _main(sys.argv[1:] if argv is None else argv)
+
+
+@_closed_pipe_is_fine
+def _main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="xiangmu-extract",
         description="Extract project records from Chinese news articles.",
@@ -276,4 +299,4 @@ def main(argv: list[str] | None = None) -> int:
 
 def extract_main(argv: list[str] | None = None) -> int:
     """The ``extract`` console script."""
-    return run_extract(sys.argv[1:] if argv is None else argv)
+    return _closed_pipe_is_fine(run_extract)(sys.argv[1:] if argv is None else argv)
