@@ -129,6 +129,7 @@ def database(
     path = tmp_path_factory.mktemp("db") / "projects.sqlite"
     with Store(path) as store:
         store.write([article_outcome(doc, text) for doc, text in articles])
+        store.refresh()
     return path
 
 

@@ -252,6 +252,7 @@ def run_batch(
                     progress.update(summary, o.size)
             if failures:
                 failures.flush()
+        store.refresh()
     summary.elapsed = time.perf_counter() - summary.started
     return summary
 

@@ -1,7 +1,8 @@
 -- The project database, schema version 1 (PRAGMA user_version = 1).
 --
--- articles, article_sources, projects, facts and failures hold what was read; consolidated
--- and project_keys are derived from projects and kept up to date after every chunk.
+-- articles, article_sources, projects, facts and failures hold what was read; project_keys
+-- and the groups (projects.consolidated_id) are updated with every chunk, the consolidated
+-- rows of the groups that changed at the end of each run (stale lists them until then).
 -- Nothing here depends on when or in which order the inputs were processed: the same
 -- inputs give the same database.
 
@@ -114,6 +115,11 @@ CREATE TABLE consolidated (
     last_published   TEXT,
     article_ids      TEXT NOT NULL,      -- JSON list, sorted
     chosen_from      TEXT NOT NULL       -- JSON {field: mention id the value was taken from}
+);
+
+-- Groups whose consolidated row must be rebuilt (empty after a run that finished).
+CREATE TABLE stale (
+    id TEXT PRIMARY KEY
 );
 
 -- Inputs that could not be read or extracted; a later run that reads them removes the row.

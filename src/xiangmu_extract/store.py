@@ -157,8 +157,8 @@ class Store:
         return str(row.fetchone()[0])
 
     def _consolidate(self, new_projects: Sequence[str]) -> None:
-        """Join each new mention to the groups of the mentions it matches; rebuild the
-        consolidated rows of every group that changed."""
+        """Join each new mention to the groups of the mentions it matches; the groups that
+        changed are marked for :meth:`refresh` (once per run, not once per chunk)."""
         touched: set[str] = set()
         for pid in new_projects:
             me = self._profile(pid)
@@ -171,8 +171,28 @@ class Store:
             for (other,) in candidates:
                 if same_project(me, self._profile(other)):
                     touched.add(self._merge(self._group(pid), self._group(other)))
-        for gid in sorted(touched):
-            self._rebuild(gid)
+        self.db.executemany("INSERT OR IGNORE INTO stale VALUES (?)", ((g,) for g in touched))
+
+    def refresh(self, batch: int = 500) -> int:
+        """Rebuild the consolidated rows of the groups that changed; returns how many.
+
+        Each transaction rebuilds a batch of groups and clears their marks, so a run killed
+        here leaves the rest marked for the next run."""
+        done = 0
+        while True:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                groups = [r[0] for r in self.db.execute("SELECT id FROM stale LIMIT ?", (batch,))]
+                for gid in groups:
+                    self._rebuild(gid)
+                self.db.executemany("DELETE FROM stale WHERE id = ?", ((g,) for g in groups))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            done += len(groups)
+            if len(groups) < batch:
+                return done
 
     def _merge(self, a: str, b: str) -> str:
         keep, gone = min(a, b), max(a, b)
@@ -190,15 +210,17 @@ class Store:
             "WHERE p.consolidated_id = ? ORDER BY p.id",
             (gid,),
         ).fetchall()
+        facts: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        for f in self.db.execute(
+            "SELECT f.project_id, f.field, f.value_num, f.value_text, f.unit, f.qualifier, "
+            "f.product FROM facts f JOIN projects p ON p.id = f.project_id "
+            "WHERE p.consolidated_id = ? ORDER BY f.project_id, f.seq",
+            (gid,),
+        ):
+            values = dict(zip(_FACT_COLUMNS, f[2:], strict=True))
+            facts.setdefault(f[0], {}).setdefault(f[1], []).append(values)
         mentions = []
         for r in rows:
-            facts: dict[str, list[dict[str, Any]]] = {}
-            for f in self.db.execute(
-                "SELECT field, value_num, value_text, unit, qualifier, product FROM facts "
-                "WHERE project_id = ? ORDER BY seq",
-                (r[0],),
-            ):
-                facts.setdefault(f[0], []).append(dict(zip(_FACT_COLUMNS, f[1:], strict=True)))
             mentions.append(
                 Mention(
                     id=r[0],
@@ -209,7 +231,7 @@ class Store:
                     company=r[5],
                     location=r[6],
                     status=r[7],
-                    facts=facts,
+                    facts=facts.get(r[0], {}),
                 )
             )
         return mentions
