@@ -83,6 +83,7 @@ CREATE TABLE project_keys (
     project_id TEXT NOT NULL REFERENCES projects (id),
     PRIMARY KEY (key, project_id)
 );
+CREATE INDEX project_keys_project ON project_keys (project_id);
 
 -- One row per consolidated project: the values chosen among its mentions.
 CREATE TABLE consolidated (

@@ -144,34 +144,36 @@ class Store:
         return status
 
     # -- consolidation ------------------------------------------------------------
-    def _profile(self, project_id: str) -> Profile:
-        r = self.db.execute(
-            "SELECT id, article_id, match_name, match_phase, match_company, location, "
-            "match_investment FROM projects WHERE id = ?",
-            (project_id,),
-        ).fetchone()
-        return Profile(r[0], r[1], r[2], r[3], r[4], r[5] or "", r[6])
-
-    def _group(self, project_id: str) -> str:
-        row = self.db.execute("SELECT consolidated_id FROM projects WHERE id = ?", (project_id,))
-        return str(row.fetchone()[0])
+    _PROFILE = (
+        "p.id, p.article_id, p.match_name, p.match_phase, p.match_company, "
+        "coalesce(p.location, ''), p.match_investment, p.consolidated_id"
+    )
 
     def _consolidate(self, new_projects: Sequence[str]) -> None:
         """Join each new mention to the groups of the mentions it matches; the groups that
         changed are marked for :meth:`refresh` (once per run, not once per chunk)."""
         touched: set[str] = set()
         for pid in new_projects:
-            me = self._profile(pid)
-            touched.add(self._group(pid))
+            me = self.db.execute(
+                f"SELECT {self._PROFILE} FROM projects p WHERE p.id = ?", (pid,)
+            ).fetchone()
+            profile, group = Profile(*me[:7]), me[7]
+            touched.add(group)
             candidates = self.db.execute(
-                "SELECT DISTINCT b.project_id FROM project_keys a JOIN project_keys b "
-                "ON a.key = b.key WHERE a.project_id = ? AND b.project_id != ?",
+                f"SELECT DISTINCT {self._PROFILE} FROM project_keys a "
+                "JOIN project_keys b ON a.key = b.key JOIN projects p ON p.id = b.project_id "
+                "WHERE a.project_id = ? AND b.project_id != ? ORDER BY p.id",
                 (pid, pid),
             ).fetchall()
-            for (other,) in candidates:
-                if same_project(me, self._profile(other)):
-                    touched.add(self._merge(self._group(pid), self._group(other)))
+            for other in candidates:
+                if other[7] != group and same_project(profile, Profile(*other[:7])):
+                    group = self._merge(group, self._group(other[0]))
+                    touched.add(group)
         self.db.executemany("INSERT OR IGNORE INTO stale VALUES (?)", ((g,) for g in touched))
+
+    def _group(self, project_id: str) -> str:
+        row = self.db.execute("SELECT consolidated_id FROM projects WHERE id = ?", (project_id,))
+        return str(row.fetchone()[0])
 
     def refresh(self, batch: int = 500) -> int:
         """Rebuild the consolidated rows of the groups that changed; returns how many.
