@@ -267,3 +267,32 @@ def test_visual_text_without_tags() -> None:
     nt = normalize("<p>关键<em>项目</em>建设 加快</p>")
     assert nt.visual_text(0, len(nt.text)) == "关键 项目 建设 加快"
     assert nt.visual_text(0, len(nt.text), tags=False) == "关键项目建设 加快"
+
+
+def _opencc(text: str) -> str:
+    return str(OpenCC("t2s").convert(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "項目總投資22億元,建成後年產值可達500億元",
+        "乾坤大挪移與乾隆年間的乾貨",  # phrases where t2s is not character by character
+        "一目瞭然,不瞭解情況",
+        "麵條類産品年加工生産20.87萬噸",
+        "臺灣、台灣與颱風",
+        "",
+    ],
+)
+def test_translate_table_is_opencc_t2s(text: str) -> None:
+    from xiangmu_extract.normalize import _t2s
+
+    assert _t2s(text) == _opencc(text)
+
+
+def test_translate_table_is_opencc_t2s_on_every_traditional_character() -> None:
+    from xiangmu_extract.normalize import _t2s, _t2s_tables
+
+    table, _ = _t2s_tables()
+    every = "".join(chr(c) for c in sorted(table))
+    assert _t2s(every) == _opencc(every)

@@ -20,12 +20,13 @@ import functools
 import html
 import re
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from xiangmu_extract.boilerplate import LineKind, classify_lines
-from xiangmu_extract.patterns import get_patterns
+from xiangmu_extract.patterns import alternation, get_patterns
 
 # A replacement piece: (character, first, last) where first..last (half-open)
 # are positions in the text being rewritten whose original span it takes.
@@ -283,8 +284,32 @@ def _opencc_t2s() -> Any:
     return OpenCC("t2s")
 
 
+@functools.cache
+def _t2s_tables() -> tuple[dict[int, str], re.Pattern[str]]:
+    """OpenCC's t2s as a character table, and the phrases where t2s is not the table's
+    character-by-character result (乾坤 stays 乾坤, 瞭解 -> 了解): read from OpenCC's own
+    dictionaries, so the two always agree."""
+    import opencc
+
+    folder = Path(opencc.__file__).parent / "dictionary"
+
+    def entries(name: str) -> Iterator[tuple[str, str]]:
+        with (folder / name).open(encoding="utf-8") as f:
+            for line in f:
+                key, _, values = line.rstrip("\n").partition("\t")
+                yield key, values.split(" ")[0]
+
+    table = {ord(k): v for k, v in entries("TSCharacters.txt") if len(k) == 1}
+    exceptions = [k for k, v in entries("TSPhrases.txt") if k.translate(table) != v]
+    return table, re.compile(alternation(exceptions))
+
+
 def _t2s(text: str) -> str:
-    return str(_opencc_t2s().convert(text))
+    """OpenCC t2s: ``str.translate`` unless the text has a phrase the table gets wrong."""
+    table, exceptions = _t2s_tables()
+    if exceptions.search(text):
+        return str(_opencc_t2s().convert(text))
+    return text.translate(table)
 
 
 @functools.cache
