@@ -184,21 +184,48 @@ class PatternSet:
             return "(?:" + self._expand(ref, (*stack, name)) + ")"
 
         text = _REF.sub(replace, src.text)
-        try:
-            re.compile(text)
-        except re.error as exc:
-            raise PatternError(f"{where}: regex does not compile: {exc}") from exc
         self._expanded[name] = text
         return text
 
+    def _compile(self, name: str) -> re.Pattern[str]:
+        try:
+            return re.compile(self._expand(name))
+        except re.error as exc:
+            src = self._fragments.get(name) or self._patterns[name]
+            raise PatternError(f"{src.file}: {name}: regex does not compile: {exc}") from exc
+
     def _compile_all(self) -> None:
+        """Compile every pattern, and every fragment no pattern uses (the others are
+        compiled inside the patterns: one compilation each, not two)."""
+        used: set[str] = set()
+        for name, src in self._patterns.items():
+            used.update(self._references(src.text))
+            try:
+                self._compiled[name] = re.compile(self._expand(name))
+            except re.error:
+                for fragment in sorted(self._references(src.text)):
+                    self._compile(fragment)  # names the fragment when it is the culprit
+                self._compile(name)  # else names the pattern
         for name in self._fragments:
-            self._expand(name)
-        for name in self._patterns:
-            self._compiled[name] = re.compile(self._expand(name))
+            if name not in used:
+                self._compile(name)
+
+    def _references(self, text: str) -> set[str]:
+        """The fragments ``text`` uses, directly or through other fragments."""
+        found: set[str] = set()
+        for match in _REF.finditer(text):
+            ref = match.group(2)
+            if not match.group(1) and ref in self._fragments and ref not in found:
+                found.add(ref)
+                found |= self._references(self._fragments[ref].text)
+        return found
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it (7x faster to load the pattern files), else Python's.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeLoader):  # type: ignore[valid-type,misc]
     """A safe loader that refuses a key written twice in one mapping."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -210,7 +237,8 @@ class _UniqueKeyLoader(yaml.SafeLoader):
                     None, None, f"key {key!r} is written twice", key_node.start_mark
                 )
             seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
 
 def _string_list(value: Any, where: str) -> tuple[str, ...]:
