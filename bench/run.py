@@ -1,36 +1,103 @@
-"""Benchmark: throughput of `extract` and cold start of the CLI (`make bench`).
+"""Benchmark (`make bench`): one table of figures, also written as JSON to bench/results/.
 
-Prints figures; asserts nothing. The batch figures come from ``bench/batch.py``. Throughput is single-process MB/s of UTF-8 input over the
-dev articles repeated to about 5 MB; cold start is the wall-clock median of 5 runs of the
-`extract` command on one article.
+* throughput of `extract` on the dev articles repeated to about 5 MB (each copy with a distinct
+  last line), in MB/s and articles/s, and as a ratio to a reference pipeline of the libraries'
+  plain calls run in the same process on the same corpus: OpenCC t2s of the whole text, jieba
+  `lcut` of the whole text (its default dictionary, loaded before timing) and the money and date
+  regexes;
+* where the time goes: cumulative seconds of each stage under cProfile;
+* cold start of the `extract` command (median of 5) and the import of the package;
+* `xiangmu-extract batch` at -j1 and -j2 on 10x and 100x the dev articles, with peak RSS
+  (bench/batch.py);
+* the dev-set score (all facts F1), checked against bench/baseline.json: speed work must not
+  change the records.
+
+Prints figures; asserts nothing (but says DROPPED if the score fell).
 """
 
 from __future__ import annotations
 
+import cProfile
+import json
+import pstats
+import resource
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
+RESULTS = ROOT / "bench" / "results"
 TARGET_BYTES = 5_000_000
+# cProfile function names (file, function) whose cumulative time is a stage.
+STAGES = {
+    "normalize": ("normalize.py", "normalize"),
+    "metadata": ("metadata.py", "extract_metadata"),
+    "amounts, quantities, dates": ("numeric.py", "find_"),
+    "link (names, companies, places)": ("link.py", "read"),
+    "  of which segmentation": ("segment.py", "tokenize"),
+    "validate (pydantic)": ("pipeline.py", "_project"),
+}
 
 
-def throughput() -> tuple[float, int, int]:
+def corpus() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(RAW.glob("*.txt"))]
+    size = sum(len(t.encode()) for t in texts)
+    copies = max(1, TARGET_BYTES // size)
+    return [f"{t}\n(稿件编号 {i})" for i in range(copies) for t in texts]
+
+
+def ours(texts: list[str]) -> float:
     from xiangmu_extract import extract
 
-    texts = [p.read_text(encoding="utf-8") for p in sorted(RAW.glob("*.txt"))]
-    extract(texts[0])  # load patterns and the segmenter before timing
-    size = sum(len(t.encode("utf-8")) for t in texts)
-    rounds = max(1, TARGET_BYTES // size)
+    extract(texts[0])  # patterns and segmenter loaded before timing
     start = time.perf_counter()
-    for _ in range(rounds):
-        for text in texts:
-            extract(text)
-    elapsed = time.perf_counter() - start
-    return rounds * size / elapsed / 1e6, rounds * size, rounds * len(texts)
+    for text in texts:
+        extract(text)
+    return time.perf_counter() - start
+
+
+def reference(texts: list[str]) -> float:
+    """The libraries' plain calls: what a naive pipeline does with every character."""
+    import jieba
+    from opencc import OpenCC
+
+    from xiangmu_extract.patterns import get_patterns
+
+    converter = OpenCC("t2s")
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    money, dates = get_patterns().regex("money_amount"), get_patterns().regex("date_scan")
+    start = time.perf_counter()
+    for text in texts:
+        simplified = converter.convert(text)
+        jieba.lcut(simplified)
+        list(money.finditer(simplified))
+        list(dates.finditer(simplified))
+    return time.perf_counter() - start
+
+
+def stages(texts: list[str]) -> dict[str, float]:
+    from xiangmu_extract import extract
+
+    profile = cProfile.Profile()
+    profile.enable()
+    for text in texts:
+        extract(text)
+    profile.disable()
+    stats: Any = pstats.Stats(profile).stats  # {(file, line, function): (.., .., .., cum, ..)}
+    total = sum(v[3] for k, v in stats.items() if k[2] == "extract" and "pipeline" in k[0])
+    out = {"total (profiled)": total}
+    for label, (file, function) in STAGES.items():
+        out[label] = sum(
+            v[3]
+            for (path, _, name), v in stats.items()
+            if path.endswith(file) and name.startswith(function)
+        )
+    return out
 
 
 def cold_start() -> float:
@@ -45,24 +112,66 @@ def cold_start() -> float:
 
 
 def import_time() -> float:
-    code = (
-        "import time\nt = time.perf_counter()\n"
-        "import xiangmu_extract\nprint(time.perf_counter() - t)"
-    )
+    code = "import time\nt = time.perf_counter()\nimport xiangmu_extract\nprint(time.perf_counter() - t)"
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     return float(out.stdout)
+
+
+def score() -> float:
+    from xiangmu_extract.evaluate import evaluate_dirs
+
+    return evaluate_dirs(ROOT / "data" / "gold", RAW).all_facts.f1
 
 
 def main() -> None:
     sys.path.insert(0, str(Path(__file__).parent))
     import batch
 
-    mbps, size, docs = throughput()
-    print(f"{'throughput':<24}{mbps:8.2f} MB/s per core ({size / 1e6:.1f} MB, {docs} articles)")
-    print(f"{'cold extract (median 5)':<24}{cold_start():8.3f} s")
-    print(f"{'import xiangmu_extract':<24}{import_time() * 1000:8.1f} ms")
-    print("batch (xiangmu-extract batch, dev articles repeated):")
-    batch.main()
+    texts = corpus()
+    megabytes = sum(len(t.encode()) for t in texts) / 1e6
+    ours_s, ref_s = ours(texts), reference(texts)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    profile = stages(texts[: len(texts) // 4])
+    baseline = json.loads((ROOT / "bench" / "baseline.json").read_text())["all_facts_f1"]
+    f1 = score()
+    figures: dict[str, Any] = {
+        "corpus": {"articles": len(texts), "megabytes": round(megabytes, 2)},
+        "extract": {
+            "MB/s per core": megabytes / ours_s,
+            "articles/s": len(texts) / ours_s,
+        },
+        "reference pipeline": {"MB/s per core": megabytes / ref_s},
+        "ratio to reference": ref_s / ours_s,
+        "stages (s, profiled, quarter of the corpus)": profile,
+        "cold extract (s, median of 5)": cold_start(),
+        "import xiangmu_extract (ms)": import_time() * 1000,
+        "peak RSS of this process (MB)": rss_mb,
+        "dev-set all facts F1": {"now": f1, "baseline": baseline},
+    }
+    print(f"{'corpus':<34}{len(texts):>8} articles, {megabytes:.1f} MB (dev articles repeated)")
+    print(f"{'extract':<34}{megabytes / ours_s:8.2f} MB/s per core  {len(texts) / ours_s:7.0f} art/s")
+    print(f"{'reference (OpenCC+lcut+regexes)':<34}{megabytes / ref_s:8.2f} MB/s per core")
+    print(f"{'ratio to reference':<34}{ref_s / ours_s:8.2f} x")
+    for label, seconds in profile.items():
+        share = seconds / profile["total (profiled)"] * 100
+        print(f"{'  ' + label:<34}{seconds:8.2f} s  {share:5.1f} %")
+    print(f"{'cold extract (median of 5)':<34}{figures['cold extract (s, median of 5)']:8.3f} s")
+    print(f"{'import xiangmu_extract':<34}{figures['import xiangmu_extract (ms)']:8.1f} ms")
+    print(f"{'peak RSS, this process':<34}{rss_mb:8.1f} MB")
+    verdict = "ok" if f1 >= baseline - 1e-6 else "DROPPED"  # the baseline has 6 decimals
+    print(f"{'dev-set all facts F1':<34}{f1:8.3f}    baseline {baseline:.3f}: {verdict}")
+    print("batch (xiangmu-extract batch, dev articles repeated, distinct copies):")
+    runs = batch.main()
+    by = {(r.copies, r.jobs): r for r in runs}
+    speedup = by[100, 2].articles / by[100, 2].seconds / (by[100, 1].articles / by[100, 1].seconds)
+    print(f"{'  -j2 / -j1 (100x)':<34}{speedup:8.2f} x")
+    figures["batch"] = [vars(r) for r in runs]
+    figures["batch -j2/-j1 (100x)"] = speedup
+    RESULTS.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for name in (f"bench-{stamp}.json", "latest.json"):
+        (RESULTS / name).write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+    print(f"written: bench/results/bench-{stamp}.json")
 
 
 if __name__ == "__main__":
