@@ -30,7 +30,8 @@ class BatchRun:
     def row(self) -> str:
         return (
             f"{self.copies:>4}x  -j{self.jobs}  {self.articles:>6} articles  "
-            f"{self.articles / self.seconds:7.1f} art/s  {self.megabytes / self.seconds:6.2f} MB/s  "
+            f"{self.articles / self.seconds:7.1f} art/s  "
+            f"{self.megabytes / self.seconds:6.2f} MB/s  "
             f"peak RSS {self.peak_process_mb:6.1f} MB/process, {self.peak_total_mb:6.1f} MB total"
         )
 

@@ -112,7 +112,10 @@ def cold_start() -> float:
 
 
 def import_time() -> float:
-    code = "import time\nt = time.perf_counter()\nimport xiangmu_extract\nprint(time.perf_counter() - t)"
+    code = (
+        "import time\nt = time.perf_counter()\n"
+        "import xiangmu_extract\nprint(time.perf_counter() - t)"
+    )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     return float(out.stdout)
 
@@ -149,7 +152,8 @@ def main() -> None:
         "dev-set all facts F1": {"now": f1, "baseline": baseline},
     }
     print(f"{'corpus':<34}{len(texts):>8} articles, {megabytes:.1f} MB (dev articles repeated)")
-    print(f"{'extract':<34}{megabytes / ours_s:8.2f} MB/s per core  {len(texts) / ours_s:7.0f} art/s")
+    rate = len(texts) / ours_s
+    print(f"{'extract':<34}{megabytes / ours_s:8.2f} MB/s per core  {rate:7.0f} art/s")
     print(f"{'reference (OpenCC+lcut+regexes)':<34}{megabytes / ref_s:8.2f} MB/s per core")
     print(f"{'ratio to reference':<34}{ref_s / ours_s:8.2f} x")
     for label, seconds in profile.items():
