@@ -168,6 +168,7 @@ def _org_before(
     return Phrase(text[s - base : e - base], s, e)
 
 
+@functools.cache
 def _org_stops(lex: _Lexicon) -> frozenset[str]:
     return lex.stops - lex.org_suffixes - {"企业"}
 
