@@ -34,7 +34,7 @@ from xiangmu_extract.models import Document
 from xiangmu_extract.reader import InputError
 from xiangmu_extract.rows import article_rows, content_hash
 from xiangmu_extract.sources import iter_tasks, load_article
-from xiangmu_extract.store import Outcome, Store
+from xiangmu_extract.store import Outcome, Status, Store
 from xiangmu_extract.tasks import Article, Failure, SourceOptions, Task
 
 CHUNK_SIZE = 16  # articles per task sent to a worker and per database transaction
@@ -87,23 +87,24 @@ def _known_in(database: str) -> Callable[[str], bool]:
 
 def process(item: Item, known: Callable[[str], bool], options: SourceOptions) -> Outcome:
     """Read and extract one input; never raises for a bad article."""
+    return extract_item(item, known, options)[0]
+
+
+def extract_item(
+    item: Item, known: Callable[[str], bool], options: SourceOptions
+) -> tuple[Outcome, Document | None]:
+    """:func:`process`, and the document extracted (None when skipped or failed)."""
     if isinstance(item, Failure):
-        return Outcome(item.source, item.locator, failure=item.reason)
+        return Outcome(item.source, item.locator, failure=item.reason), None
     try:
         article = load_article(item, options)
     except InputError as exc:
-        return Outcome(item.source, item.locator, item.size, failure=exc.reason)
+        return Outcome(item.source, item.locator, item.size, failure=exc.reason), None
     digest = content_hash(article.text, article.publish_date)
     if known(digest):
-        return Outcome(item.source, item.locator, item.size, digest=digest)
+        return Outcome(item.source, item.locator, item.size, digest=digest), None
     try:
-        doc = pipeline.extract(
-            article.text,
-            reference_date=article.publish_date,
-            doc_id=article.doc_id,
-            source=article.source,
-        )
-        _with_source_metadata(doc, article)
+        doc = extract_article(article)
         rows = article_rows(
             doc,
             digest=digest,
@@ -115,8 +116,20 @@ def process(item: Item, known: Callable[[str], bool], options: SourceOptions) ->
         )
     except Exception as exc:  # one bad article never stops the batch
         reason = f"extraction failed: {type(exc).__name__}: {exc}"
-        return Outcome(item.source, item.locator, item.size, failure=reason)
-    return Outcome(item.source, item.locator, item.size, digest=digest, rows=rows)
+        return Outcome(item.source, item.locator, item.size, failure=reason), None
+    return Outcome(item.source, item.locator, item.size, digest=digest, rows=rows), doc
+
+
+def extract_article(article: Article) -> Document:
+    """The document of one loaded article, with what the source recorded about it."""
+    doc = pipeline.extract(
+        article.text,
+        reference_date=article.publish_date,
+        doc_id=article.doc_id,
+        source=article.source or None,
+    )
+    _with_source_metadata(doc, article)
+    return doc
 
 
 def _with_source_metadata(doc: Document, article: Article) -> None:
@@ -245,16 +258,28 @@ def run_batch(
         else:
             results = _parallel(chunks, jobs, str(store.path), options)
         for outcomes in results:
-            statuses = store.write(outcomes)
-            for o, status in zip(outcomes, statuses, strict=True):
-                _count(summary, o, status, failures)
-                if progress:
-                    progress.update(summary, o.size)
-            if failures:
-                failures.flush()
+            record(store, outcomes, summary, failures, progress)
         store.refresh()
     summary.elapsed = time.perf_counter() - summary.started
     return summary
+
+
+def record(
+    store: Store,
+    outcomes: Sequence[Outcome],
+    summary: Summary,
+    failures: IO[str] | None = None,
+    progress: Progress | None = None,
+) -> list[Status]:
+    """Write one chunk of outcomes in input order and count them in ``summary``."""
+    statuses = store.write(outcomes)
+    for o, status in zip(outcomes, statuses, strict=True):
+        _count(summary, o, status, failures)
+        if progress:
+            progress.update(summary, o.size)
+    if failures:
+        failures.flush()
+    return statuses
 
 
 def _count(summary: Summary, o: Outcome, status: str, failures: IO[str] | None) -> None:

@@ -122,7 +122,9 @@ def _glob(pattern: str) -> Iterator[Found | Failure]:
         yield Failure(pattern, "", "pattern matches no file")
 
 
-def _discover(inputs: Sequence[str]) -> Iterator[Found | Failure]:
+def discover(inputs: Sequence[str]) -> Iterator[Found | Failure]:
+    """The files ``inputs`` name (folders walked, globs expanded), by stat only, without
+    opening a dump; a Failure for an input that names none."""
     for item in inputs:
         if _GLOB_CHARACTERS.intersection(item) and not os.path.lexists(item):
             yield from _glob(item)
@@ -138,7 +140,7 @@ def iter_tasks(
 ) -> Iterator[Task | Failure]:
     """Every article of ``inputs`` (files, folders, globs, dumps) as a Task, or a Failure."""
     seen: set[tuple[int, int]] = set()
-    for item in _discover(inputs):
+    for item in discover(inputs):
         if isinstance(item, Failure):
             yield item
             continue
@@ -161,7 +163,7 @@ def input_size(inputs: Sequence[str]) -> int:
     """Total bytes of the files ``inputs`` name (stat only), each file counted once."""
     seen: set[tuple[int, int]] = set()
     total = 0
-    for item in _discover(inputs):
+    for item in discover(inputs):
         if isinstance(item, Found) and item.key not in seen:
             seen.add(item.key)
             total += item.size
