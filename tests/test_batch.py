@@ -386,3 +386,14 @@ def test_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
     )
     assert "%|" not in piped.stderr
     assert piped.stderr.startswith("read 17 · extracted 17")
+
+
+def test_cli_report_of_a_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "p.sqlite"
+    run_batch([str(RAW / n) for n in JINKO], db, jobs=1)
+    page = tmp_path / "report.html"
+    assert main(["report", str(db), "-o", str(page)]) == 0
+    html = page.read_text(encoding="utf-8")
+    assert "晶科" in html and "<svg" in html
+    assert main(["report", str(tmp_path / "missing.sqlite"), "-o", str(page)]) == 2
+    assert "missing.sqlite" in capsys.readouterr().err

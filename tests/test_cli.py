@@ -291,3 +291,21 @@ def test_a_reader_that_stops_early_is_not_an_error() -> None:
     proc.stdout.close()
     assert proc.wait(timeout=120) == 0
     assert proc.stderr.read() == b""
+
+
+def test_html_report_of_one_article(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    page = tmp_path / "article.html"
+    status, out, err = run(capsys, str(D02), "--html", str(page))
+    assert (status, out, err) == (0, "", "")
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") or html.lower().startswith("<!doctype html>")
+    assert "雷山县" in html and "<mark" in html
+    status, out, _ = run(capsys, str(D02), "--html", str(page), "--format", "json")
+    assert status == 0 and json.loads(out)["doc_id"] == "d02"  # JSON too when asked
+
+
+def test_html_report_wants_one_article(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        run(capsys, str(D02), str(D04), "--html", str(tmp_path / "a.html"))
+    assert exit_.value.code == 2
+    assert "one FILE" in capsys.readouterr().err

@@ -5,6 +5,7 @@
     xiangmu-extract evaluate [GOLD_DIR] ...      # precision / recall / F1 on a gold set
     xiangmu-extract batch INPUT ... -o DB        # many articles into a project database
     xiangmu-extract export DB --format F         # consolidated projects as csv/parquet/xlsx/jsonl
+    xiangmu-extract report DB -o report.html     # a page of counts, charts and projects
     python -m xiangmu_extract extract FILE ...
 
 A file that is missing, unreadable or not text prints one line on stderr; the other
@@ -61,6 +62,12 @@ def _extract_parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
     )
+    parser.add_argument(
+        "--html",
+        metavar="FILE",
+        help="write a self-contained page: the article with every value highlighted and the "
+        "records beside it (one article; prints no JSON unless --format or -o is given)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -102,8 +109,33 @@ def _write(docs: Iterator[dict[str, Any]], fmt: str, out: TextIO) -> int:
     return count
 
 
+def _write_article_report(path: str, reference_date: str | None, target: str, prog: str) -> int:
+    from xiangmu_extract.pipeline import extract
+    from xiangmu_extract.reader import InputError, read_text
+    from xiangmu_extract.report_article import render_article_report
+
+    try:
+        text = read_text(path)
+        doc = extract(text, reference_date=reference_date, doc_id=Path(path).stem, source=path)
+        Path(target).write_text(render_article_report(doc, text, source=path), encoding="utf-8")
+    except InputError as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"{prog}: cannot write {target}: {exc.strerror}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def run_extract(argv: list[str] | None, prog: str = "extract") -> int:
-    args = _extract_parser(prog).parse_args(argv)
+    parser = _extract_parser(prog)
+    args = parser.parse_args(argv)
+    if args.html:
+        if len(args.files) != 1:
+            parser.error("--html makes a page for one article: give one FILE")
+        status = _write_article_report(args.files[0], args.reference_date, args.html, prog)
+        if status or not (args.format or args.output):
+            return status
     fmt = args.format or ("json" if len(args.files) == 1 else "jsonl")
     failures: list[str] = []
     docs = _documents(args.files, args.reference_date, failures)
@@ -149,6 +181,29 @@ def _batch_parser() -> argparse.ArgumentParser:
         help="where this run's failures go as JSON lines (default: failures.jsonl next to DB)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
+    engine = parser.add_argument_group(
+        "engine", "where the articles are extracted; the database is the same either way"
+    )
+    engine.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local: worker processes on this machine (default); dask: a Dask cluster "
+        "(pip install 'xiangmu-extract[dask]')",
+    )
+    engine.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="--engine dask: the Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a cluster "
+        "of -j worker processes on this machine); the workers must see the inputs and the "
+        "Parquet directory under the same names",
+    )
+    engine.add_argument(
+        "--parquet",
+        metavar="DIR",
+        help="--engine dask: where this run's Parquet dataset goes (projects/, tables/); "
+        "default: DB's name with .parquet, next to it",
+    )
     dumps = parser.add_argument_group(
         "JSON Lines and CSV dumps", "column names (default: the first present of the usual names)"
     )
@@ -181,12 +236,22 @@ def _positive(value: str) -> int:
 
 
 def run_batch(argv: list[str]) -> int:
+    from xiangmu_extract.batch import Summary
     from xiangmu_extract.batch import run_batch as batch
+    from xiangmu_extract.cluster import DaskMissing, run_cluster_batch
     from xiangmu_extract.sources import input_size
     from xiangmu_extract.store import DatabaseError
     from xiangmu_extract.tasks import SourceOptions
 
-    args = _batch_parser().parse_args(argv)
+    parser = _batch_parser()
+    args = parser.parse_args(argv)
+    if args.engine != "dask" and (args.scheduler or args.parquet):
+        parser.error("--scheduler and --parquet go with --engine dask")
+    engine: Callable[..., Summary] = batch
+    if args.engine == "dask":
+        engine = functools.partial(
+            run_cluster_batch, scheduler=args.scheduler, parquet=args.parquet
+        )
     options = SourceOptions(
         text_column=args.text_column,
         id_column=args.id_column,
@@ -203,7 +268,7 @@ def run_batch(argv: list[str]) -> int:
         bar = Bar(input_size(args.inputs))
     try:
         with failures_path.open("w", encoding="utf-8") as failures:
-            summary = batch(
+            summary = engine(
                 args.inputs,
                 args.output,
                 jobs=args.jobs,
@@ -211,7 +276,7 @@ def run_batch(argv: list[str]) -> int:
                 failures=failures,
                 progress=bar,
             )
-    except (DatabaseError, OSError) as exc:
+    except (DatabaseError, OSError, DaskMissing) as exc:
         print(f"xiangmu-extract batch: {exc}", file=sys.stderr)
         return 2
     finally:
@@ -250,7 +315,28 @@ def run_export(argv: list[str]) -> int:
     return 0
 
 
-COMMANDS = ("extract", "batch", "export", "evaluate")
+def run_report(argv: list[str]) -> int:
+    from xiangmu_extract.report_database import render_database_report
+    from xiangmu_extract.store import DatabaseError
+
+    parser = argparse.ArgumentParser(
+        prog="xiangmu-extract report",
+        description="A self-contained page over a project database: counts, charts and a "
+        "sortable, filterable table of consolidated projects linked to their articles.",
+    )
+    parser.add_argument("database", metavar="DB")
+    parser.add_argument("-o", "--output", required=True, metavar="FILE", help="the page")
+    args = parser.parse_args(argv)
+    try:
+        page = render_database_report(args.database)
+        Path(args.output).write_text(page, encoding="utf-8")
+    except (DatabaseError, OSError) as exc:
+        print(f"xiangmu-extract report: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+COMMANDS = ("extract", "batch", "export", "report", "evaluate")
 
 
 def _closed_pipe_is_fine(command: Callable[[list[str]], int]) -> Callable[[list[str]], int]:
@@ -292,6 +378,8 @@ def _main(argv: list[str]) -> int:
         return main_evaluate(rest)
     if command == "batch":
         return run_batch(rest)
+    if command == "report":
+        return run_report(rest)
     if command == "export":
         return run_export(rest)
     return run_extract(rest, prog="xiangmu-extract extract")
