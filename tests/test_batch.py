@@ -17,26 +17,12 @@ from typing import Any
 
 import pytest
 
+from db_samples import RAW, dump, raw
 from xiangmu_extract import pipeline
 from xiangmu_extract.batch import WORKER_DIED, Summary, run_batch
 from xiangmu_extract.cli import main
 
-RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 JINKO = ("001_a608d7819f00ea86.txt", "002_2c39f0067748cac1.txt")
-Dump = dict[str, list[tuple[Any, ...]]]
-
-
-def raw(name: str) -> str:
-    return (RAW / name).read_text(encoding="utf-8")
-
-
-def dump(database: Path) -> Dump:
-    """Every table of a project database, rows sorted: equal dumps, equal databases."""
-    db = sqlite3.connect(database)
-    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    out = {t: sorted(db.execute(f"SELECT * FROM {t}"), key=repr) for t in tables}
-    db.close()
-    return out
 
 
 def counts(s: Summary) -> tuple[int, int, int, int]:

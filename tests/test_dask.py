@@ -25,6 +25,7 @@ dask_bag = pytest.importorskip("dask.bag")
 
 import pandas as pd  # noqa: E402
 
+from db_samples import RAW, dump, raw  # noqa: E402
 from xiangmu_extract import pipeline  # noqa: E402
 from xiangmu_extract.batch import WORKER_DIED, run_batch  # noqa: E402
 from xiangmu_extract.cli import main  # noqa: E402
@@ -35,22 +36,7 @@ from xiangmu_extract.parquet_dataset import Dataset  # noqa: E402
 from xiangmu_extract.reader import InputError  # noqa: E402
 from xiangmu_extract.tasks import Failure  # noqa: E402
 
-RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 PATHS = sorted(RAW.glob("*.txt"))
-Dump = dict[str, list[tuple[Any, ...]]]
-
-
-def raw(name: str) -> str:
-    return (RAW / name).read_text(encoding="utf-8")
-
-
-def dump(database: Path) -> Dump:
-    """Every table of a project database, rows sorted: equal dumps, equal databases."""
-    db = sqlite3.connect(database)
-    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    out = {t: sorted(db.execute(f"SELECT * FROM {t}"), key=repr) for t in tables}
-    db.close()
-    return out
 
 
 @pytest.fixture(scope="module")
