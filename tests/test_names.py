@@ -156,3 +156,19 @@ PLACE_ROWS = [
 @pytest.mark.parametrize(("sentence", "expected"), PLACE_ROWS)
 def test_places(sentence: str, expected: list[str]) -> None:
     assert [p.text for p in find_places(sentence)] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "宜宾最大规模投入建设一批市级公立医院",
+        "这批市级公立医院超过50亿元的投入",
+        "多所学校开建,将在明年投用",
+        "各市级卫生健康重点项目建设正在有序推进",
+        "全市首批重大产业项目集中开工",
+        "若干民生工程已经完工",
+        "一系列基础设施项目相继落地",
+    ],
+)
+def test_a_determiner_of_many_makes_a_class_not_a_project(sentence: str) -> None:
+    assert [m.name for m in find_names(sentence) if not m.aggregate] == []

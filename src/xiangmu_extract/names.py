@@ -65,6 +65,7 @@ class _Lexicon:
     generic: frozenset[str]
     not_after: frozenset[str]
     openers: frozenset[str]
+    aggregate_openers: frozenset[str]
     org_suffixes: frozenset[str]
     place_suffixes: frozenset[str]
     places: frozenset[str]
@@ -83,6 +84,7 @@ def lexicon() -> _Lexicon:
         generic=frozenset(p.words("name_generic_words")),
         not_after=frozenset(p.words("name_not_after")),
         openers=frozenset(p.words("name_reference_openers")),
+        aggregate_openers=frozenset(p.words("name_aggregate_openers")),
         org_suffixes=frozenset(p.words("org_suffixes")),
         place_suffixes=frozenset(p.words("place_suffixes")),
         places=frozenset(p.words("place_admin")),
@@ -262,6 +264,9 @@ def _name_ending_at(
     span_tokens = tokens[start_i : i + 1]
     start = span_tokens[0].start
     raw = text[start - base : end - base]
+    if span_tokens[0].text in lex.aggregate_openers or before in lex.aggregate_openers:
+        # "一批市级公立医院", "多所学校": a class of projects
+        return NameMention(start, end, raw, strong, aggregate=True) if strong else None
     core = "".join(_core_tokens(span_tokens[:-1], lex))
     if _PHASE_ONLY.fullmatch(core):
         # "一期项目", "二期工程": a phase of the project in focus ("一二期工程": the whole)

@@ -34,6 +34,7 @@ SEGMENT_LISTS = (
     "name_generic_words",
     "name_not_after",
     "name_reference_openers",
+    "name_aggregate_openers",
     "org_suffixes",
     "place_suffixes",
 )
