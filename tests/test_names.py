@@ -83,9 +83,18 @@ NAME_ROWS = [
         id="brand-name-without-head",
     ),
     pytest.param(
+        "还有农旅项目、农业科技产业园项目都包含在其中",
+        [],
+        id="components-before-都包含在",
+    ),
+    pytest.param(
+        "此次集中开工的项目包括晶科高效电池项目、天合光能组件项目等",
+        ["晶科高效电池项目", "天合光能组件项目"],
+        id="包括-after-a-class-lists-projects",
+    ),
+    pytest.param(
         "晶盛联合创新产业园,目前该项目涵盖金刚线项目、蓝宝石和碳化硅衬底片项目",
         ["晶盛联合创新产业园"],
-        marks=XFAIL,
         id="components-listed-after-涵盖",
     ),
 ]

@@ -232,7 +232,7 @@ def find_names(text: str, base: int = 0) -> list[NameMention]:
             found.append(mention)
     found.extend(_enumerated(text, base, tokens, lex))
     found.extend(_shared_head(text, base, tokens, lex, found))
-    chosen = _longest_first(found)
+    chosen = _components_dropped(_longest_first(found), text, base)
     # "…2013年财政补助项目雷山县…扩建项目": a name running straight into another one
     # is a category of the second, not a project of its own.
     return [
@@ -240,6 +240,30 @@ def find_names(text: str, base: int = 0) -> list[NameMention]:
         for k, m in enumerate(chosen)
         if m.reference or k + 1 == len(chosen) or chosen[k + 1].start != m.end
     ]
+
+
+def _components_dropped(mentions: list[NameMention], text: str, base: int) -> list[NameMention]:
+    """Without the names listed as parts of a project: after a project and a cue in the
+    same clause ("该项目涵盖金刚线项目、…"), or before "都包含在…" ("农旅项目…都包含在园区内")."""
+    pats = get_patterns()
+    cue, after = pats.regex("name_component_cue"), pats.regex("name_component_after")
+    kept: list[NameMention] = []
+    owner: NameMention | None = None  # the project the parts belong to
+    for m in mentions:
+        if m.aggregate:
+            owner = None
+            kept.append(m)
+            continue
+        between = text[owner.end - base : m.start - base] if owner else ""
+        listed = owner is not None and cue.search(between) and not _SENTENCE_BREAK.search(between)
+        if not m.reference and (listed or after.match(text, m.end - base)):
+            continue
+        owner = m
+        kept.append(m)
+    return kept
+
+
+_SENTENCE_BREAK = re.compile(r"[。;;!?!?]")
 
 
 def _name_ending_at(
