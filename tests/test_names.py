@@ -181,3 +181,18 @@ def test_places(sentence: str, expected: list[str]) -> None:
 )
 def test_a_determiner_of_many_makes_a_class_not_a_project(sentence: str) -> None:
     assert [m.name for m in find_names(sentence) if not m.aggregate] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names"),
+    [
+        # the project's own land and money: the name stays a name
+        ("该公司半导体配套材料项目用地面积125.3亩", ["半导体配套材料项目"]),
+        ("晶科高效电池组件生产线项目资金已全部到位", ["晶科高效电池组件生产线项目"]),
+        # a register or an office of projects: not a name
+        ("项目办一方面梳理制定项目进度表,明确关键节点", []),
+        ("市重点项目办公室主任介绍", []),
+    ],
+)
+def test_what_follows_the_head(sentence: str, names: list[str]) -> None:
+    assert [m.name for m in find_names(sentence) if not m.reference] == names
