@@ -196,3 +196,18 @@ def test_a_determiner_of_many_makes_a_class_not_a_project(sentence: str) -> None
 )
 def test_what_follows_the_head(sentence: str, names: list[str]) -> None:
     assert [m.name for m in find_names(sentence) if not m.reference] == names
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names"),
+    [
+        ("荣获“长、大”三市建筑施工安全联检金牌工程", []),  # an award
+        ("生产用办公楼及其附属工程正在施工建设", []),  # a part of the site
+        ("室外管网工程和绿化工程同步推进", []),  # trades of one site
+        ("污水处理厂提标改造工程正在施工", ["污水处理厂提标改造工程"]),
+    ],
+)
+def test_awards_and_parts_before_a_bare_works_are_not_projects(
+    sentence: str, names: list[str]
+) -> None:
+    assert [m.name for m in find_names(sentence)] == names

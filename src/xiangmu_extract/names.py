@@ -66,6 +66,7 @@ class _Lexicon:
     not_after: frozenset[str]
     openers: frozenset[str]
     aggregate_openers: frozenset[str]
+    not_project_works: frozenset[str]
     org_suffixes: frozenset[str]
     place_suffixes: frozenset[str]
     places: frozenset[str]
@@ -85,6 +86,7 @@ def lexicon() -> _Lexicon:
         not_after=frozenset(p.words("name_not_after")),
         openers=frozenset(p.words("name_reference_openers")),
         aggregate_openers=frozenset(p.words("name_aggregate_openers")),
+        not_project_works=frozenset(p.words("name_not_project_works")),
         org_suffixes=frozenset(p.words("org_suffixes")),
         place_suffixes=frozenset(p.words("place_suffixes")),
         places=frozenset(p.words("place_admin")),
@@ -223,6 +225,8 @@ def find_names(text: str, base: int = 0) -> list[NameMention]:
         if prev in CONJUNCTIONS:
             continue  # "包干制和项目": not a name
         if tok.text == "工程" and prev not in lex.types and prev not in CLOSE_QUOTES:
+            if prev in lex.not_project_works:
+                continue  # "金牌工程", "附属工程": an award or a part of a site
             strong = False  # 工程 alone is also "engineering": a name only with facts
         nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
         if nxt in lex.not_after:

@@ -35,6 +35,7 @@ SEGMENT_LISTS = (
     "name_not_after",
     "name_reference_openers",
     "name_aggregate_openers",
+    "name_not_project_works",
     "org_suffixes",
     "place_suffixes",
 )
