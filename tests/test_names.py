@@ -83,6 +83,16 @@ NAME_ROWS = [
         id="brand-name-without-head",
     ),
     pytest.param(
+        "主要建设内容包括教学楼、办公综合楼及报告厅、体育馆等校舍",
+        [],
+        id="buildings-after-建设内容",
+    ),
+    pytest.param(
+        "泉州五中桐林校区项目主要建设内容包括教学楼、综合楼、体育馆",
+        ["泉州五中桐林校区项目"],
+        id="the-project-before-建设内容-stays",
+    ),
+    pytest.param(
         "还有农旅项目、农业科技产业园项目都包含在其中",
         [],
         id="components-before-都包含在",

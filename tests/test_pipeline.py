@@ -246,6 +246,7 @@ FACTS = [
     ("d07", "大紫溪山开发和文化旅游基地建设项目", "start_date", "2016-04"),
     ("d09", "泉州市实验小学洛江第二校区", "investment", (191_539_800, "exact")),
     ("d09", "晋江市罗山中心小学(军民小学)项目", "production_date", "2022-H2"),
+    ("d09", "泉州台商投资区第三实验小学", "investment", (4e8, "about")),  # not to 办公综合楼
     ("d10", "花园街历史文化街区改造项目", "land_area", (103000, "平方米")),
     ("d11", "年产3000吨鸡蛋制品项目", "capacity", [(3000, "吨", "鸡蛋制品")]),
     ("d12", "宜宾市第二人民医院临港院区(一期)项目", "start_date", "2020-01"),
@@ -275,10 +276,6 @@ FACTS = [
     gap(
         "吉兴、大贵两个示范场已经建成投入使用 refers by short form; the status is lost",
         *("d05", "吉兴乡生猪养殖示范场", "status", "in_production"),
-    ),
-    gap(
-        "总投资约4亿元 goes to the pseudo-project '办公综合楼'",
-        *("d09", "泉州台商投资区第三实验小学", "investment", (4e8, "about")),
     ),
     gap(
         "the school's 39416平方米 site goes to the pseudo-project '办公综合楼'",

@@ -248,12 +248,17 @@ def find_names(text: str, base: int = 0) -> list[NameMention]:
 
 def _components_dropped(mentions: list[NameMention], text: str, base: int) -> list[NameMention]:
     """Without the names listed as parts of a project: after a project and a cue in the
-    same clause ("该项目涵盖金刚线项目、…"), or before "都包含在…" ("农旅项目…都包含在园区内")."""
+    same clause ("该项目涵盖金刚线项目、…"), before "都包含在…" ("农旅项目…都包含在园区内"), or
+    after what a project consists of ("主要建设内容包括教学楼、综合楼、体育馆")."""
     pats = get_patterns()
     cue, after = pats.regex("name_component_cue"), pats.regex("name_component_after")
+    scope = pats.regex("name_component_scope").search(text)
+    parts_from = base + scope.end() if scope else None  # "建设内容包括…": parts from here on
     kept: list[NameMention] = []
     owner: NameMention | None = None  # the project the parts belong to
     for m in mentions:
+        if parts_from is not None and m.start >= parts_from and not m.reference:
+            continue
         if m.aggregate:
             owner = None
             kept.append(m)
