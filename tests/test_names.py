@@ -221,3 +221,14 @@ def test_awards_and_parts_before_a_bare_works_are_not_projects(
     sentence: str, names: list[str]
 ) -> None:
     assert [m.name for m in find_names(sentence)] == names
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names"),
+    [
+        ("公司拟建设年产10万吨锂电池正极材料项目", ["年产10万吨锂电池正极材料项目"]),
+        ("该公司拟新建年产5万吨饲料项目", ["年产5万吨饲料项目"]),
+    ],
+)
+def test_a_verb_of_intent_is_not_part_of_the_name(sentence: str, names: list[str]) -> None:
+    assert [m.name for m in find_names(sentence)] == names
