@@ -232,3 +232,15 @@ def test_awards_and_parts_before_a_bare_works_are_not_projects(
 )
 def test_a_verb_of_intent_is_not_part_of_the_name(sentence: str, names: list[str]) -> None:
     assert [m.name for m in find_names(sentence)] == names
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names"),
+    [
+        ("询问了亚泰院区规划建设和医院工程建设情况", ["亚泰院区"]),  # hospital works in general
+        ("加快学校工程建设", []),
+        ("雷山县人民医院工程开工", ["雷山县人民医院工程"]),  # one hospital
+    ],
+)
+def test_a_kind_of_facility_with_works_is_not_a_project(sentence: str, names: list[str]) -> None:
+    assert [m.name for m in find_names(sentence)] == names

@@ -310,6 +310,8 @@ def _name_ending_at(
         if not strong or (raw in lex.strong and not opener and before not in REFERENCE_HEADS):
             return None
         return _with_phase(NameMention(start, end, raw, strong, reference=True), phase_text)
+    if not strong and len(span_tokens) == 2 and span_tokens[0].text in lex.weak:
+        return None  # "医院工程建设情况": hospital works in general, not one project
     if is_generic(span_tokens, lex):
         if strong and (why == "count" or before == "等"):
             return NameMention(start, end, raw, strong, aggregate=True)
