@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from xiangmu_extract.models import STATUSES
+from xiangmu_extract.models import AREA_FIELDS, DATE_FIELDS, MONEY_FIELDS, STATUSES
 from xiangmu_extract.names import PAREN_PHASE, find_places
 from xiangmu_extract.patterns import alternation, get_patterns
 
@@ -172,11 +172,6 @@ class Mention:
     facts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
-MONEY_COLUMNS = ("investment", "output_value", "tax")
-AREA_COLUMNS = ("land_area", "floor_area")
-DATE_COLUMNS = ("start_date", "completion_date", "production_date")
-
-
 def _digits(value: float | None) -> int:
     """Significant digits written: 2.2e10 has 2, 1.42e8 has 3."""
     if not value:
@@ -247,7 +242,7 @@ def choose(mentions: Sequence[Mention]) -> dict[str, Any]:
         row[attr], source = _pick_text(mentions, attr)
         if source:
             chosen_from[attr] = source
-    for f in MONEY_COLUMNS:
+    for f in MONEY_FIELDS:
         picked = _pick_value(mentions, f, _money_precision)
         row[f] = row[f"{f}_currency"] = row[f"{f}_qualifier"] = None
         if picked:
@@ -255,14 +250,14 @@ def choose(mentions: Sequence[Mention]) -> dict[str, Any]:
             row[f], row[f"{f}_currency"] = fact["value_num"], fact["unit"]
             row[f"{f}_qualifier"] = fact["qualifier"]
             chosen_from[f] = m.id
-    for f in AREA_COLUMNS:
+    for f in AREA_FIELDS:
         picked = _pick_value(mentions, f, lambda fact: _digits(fact.get("value_num")))
         row[f] = row[f"{f}_unit"] = None
         if picked:
             m, fact = picked
             row[f], row[f"{f}_unit"] = fact["value_num"], fact["unit"]
             chosen_from[f] = m.id
-    for f in DATE_COLUMNS:
+    for f in DATE_FIELDS:
         picked = _pick_value(mentions, f, lambda fact: len(fact.get("value_text") or ""))
         row[f] = picked[1]["value_text"] if picked else None
         if picked:

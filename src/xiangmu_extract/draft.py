@@ -13,12 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 from xiangmu_extract.mentions import CapacityMention, DateMention, MoneyMention, QuantityMention
-from xiangmu_extract.models import STATUSES, Status
+from xiangmu_extract.models import AREA_FIELDS, DATE_FIELDS, STATUSES, Status
 from xiangmu_extract.names import PAREN_PHASE, Phrase
 
-MONEY_FIELDS = ("investment", "output_value", "tax")
-AREA_FIELDS = ("land_area", "floor_area")
-DATE_FIELDS = ("start_date", "completion_date", "production_date")
 SIMILAR_NAMES = 0.8
 _ORDINALS = re.compile(r"[一二三四五六七八九十首\d]")
 _QUOTES = re.compile(r"[“”‘’「」『』\"'\s]")

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from typing import TYPE_CHECKING, Any, Literal
 
-from xiangmu_extract.consolidate import AREA_COLUMNS, DATE_COLUMNS, MONEY_COLUMNS
+from xiangmu_extract.models import AREA_FIELDS, DATE_FIELDS, MONEY_FIELDS
 from xiangmu_extract.store import connect_readonly
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ Columns = tuple[tuple[str, Kind], ...]
 
 _DTYPES: Mapping[Kind, str] = {"text": "str", "number": "float64", "count": "int64"}
 # The fields whose values are normalized, and so get a ``*_text`` column as written.
-VALUE_FIELDS = (*MONEY_COLUMNS, "capacity", *AREA_COLUMNS, *DATE_COLUMNS)
+VALUE_FIELDS = (*MONEY_FIELDS, "capacity", *AREA_FIELDS, *DATE_FIELDS)
 
 PROJECT_COLUMNS: Columns = (
     ("name", "text"),
@@ -47,12 +47,12 @@ PROJECT_COLUMNS: Columns = (
     ("status", "text"),
     *(
         column
-        for f in MONEY_COLUMNS
+        for f in MONEY_FIELDS
         for column in ((f, "number"), (f"{f}_currency", "text"), (f"{f}_qualifier", "text"))
     ),
     ("capacity", "text"),
-    *(column for f in AREA_COLUMNS for column in ((f, "number"), (f"{f}_unit", "text"))),
-    *((f, "text") for f in DATE_COLUMNS),
+    *(column for f in AREA_FIELDS for column in ((f, "number"), (f"{f}_unit", "text"))),
+    *((f, "text") for f in DATE_FIELDS),
     *((f"{f}_text", "text") for f in VALUE_FIELDS),
 )
 DOC_COLUMNS = ("doc_id", "source", "title", "publish_date", "media")
@@ -109,7 +109,7 @@ def project_values(project: Mapping[str, Any]) -> dict[str, Any]:
         "location": project.get("location"),
         "status": project.get("status"),
     }
-    for f in MONEY_COLUMNS:
+    for f in MONEY_FIELDS:
         money = project.get(f) or {}
         row[f] = money.get("value")
         row[f"{f}_currency"] = money.get("currency")
@@ -118,12 +118,12 @@ def project_values(project: Mapping[str, Any]) -> dict[str, Any]:
     capacity = project.get("capacity") or ()
     row["capacity"] = capacity_string(capacity)
     row["capacity_text"] = _join(c.get("text") for c in capacity)
-    for f in AREA_COLUMNS:
+    for f in AREA_FIELDS:
         area = project.get(f) or {}
         row[f], row[f"{f}_unit"], row[f"{f}_text"] = (
             area.get(k) for k in ("value", "unit", "text")
         )
-    for f in DATE_COLUMNS:
+    for f in DATE_FIELDS:
         date = project.get(f) or {}
         row[f], row[f"{f}_text"] = date.get("value"), date.get("text")
     return row
@@ -186,7 +186,7 @@ def _fact_value(fact: Mapping[str, Any]) -> dict[str, Any]:
     """A ``facts`` row in the shape of the model value it was stored from."""
     value = {"value": fact["value_text"] if fact["value_num"] is None else fact["value_num"]}
     value["text"] = fact["text"]
-    if fact["field"] in MONEY_COLUMNS:
+    if fact["field"] in MONEY_FIELDS:
         value.update(currency=fact["unit"], qualifier=fact["qualifier"])
     else:
         value.update(unit=fact["unit"], product=fact["product"])
@@ -216,11 +216,7 @@ def _mention_rows(db: sqlite3.Connection) -> Iterator[dict[str, Any]]:
         project = {
             **dict(mention),
             "aliases": json.loads(mention["aliases"]),
-            **{
-                f: values[f][0]
-                for f in (*MONEY_COLUMNS, *AREA_COLUMNS, *DATE_COLUMNS)
-                if f in values
-            },
+            **{f: values[f][0] for f in (*MONEY_FIELDS, *AREA_FIELDS, *DATE_FIELDS) if f in values},
             "capacity": values.get("capacity", []),
         }
         yield {**dict(mention), **project_values(project)}
@@ -250,13 +246,13 @@ def _consolidated_project(
 
     project: dict[str, Any] = {k: c[k] for k in ("name", "company", "location", "status")}
     project["aliases"] = json.loads(c["aliases"])
-    for f in (*MONEY_COLUMNS, *AREA_COLUMNS, *DATE_COLUMNS):
+    for f in (*MONEY_FIELDS, *AREA_FIELDS, *DATE_FIELDS):
         if c[f] is not None:
             project[f] = {"value": c[f], "text": next(iter(written(f)), None)}
-    for f in MONEY_COLUMNS:
+    for f in MONEY_FIELDS:
         if c[f] is not None:
             project[f].update(currency=c[f"{f}_currency"], qualifier=c[f"{f}_qualifier"])
-    for f in AREA_COLUMNS:
+    for f in AREA_FIELDS:
         if c[f] is not None:
             project[f]["unit"] = c[f"{f}_unit"]
     capacity = json.loads(c["capacity"])

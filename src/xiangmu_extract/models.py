@@ -24,6 +24,11 @@ ISO_PARTIAL = re.compile(
     r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?|-Q[1-4]|-H[12])?"
 )
 
+# The value fields of a Project, by kind.
+MONEY_FIELDS = ("investment", "output_value", "tax")
+AREA_FIELDS = ("land_area", "floor_area")
+DATE_FIELDS = ("start_date", "completion_date", "production_date")
+
 STATUSES: tuple[Status, ...] = (
     "planned",
     "signed",

@@ -16,10 +16,20 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from xiangmu_extract.draft import AREA_FIELDS, DATE_FIELDS, MONEY_FIELDS, Draft
+from xiangmu_extract.draft import Draft
 from xiangmu_extract.link import Linker, Mentions, Sentence, split_sentences
 from xiangmu_extract.metadata import Metadata, extract_metadata
-from xiangmu_extract.models import Area, DateValue, Document, Money, Project, Quantity
+from xiangmu_extract.models import (
+    AREA_FIELDS,
+    DATE_FIELDS,
+    MONEY_FIELDS,
+    Area,
+    DateValue,
+    Document,
+    Money,
+    Project,
+    Quantity,
+)
 from xiangmu_extract.names import Phrase, find_places
 from xiangmu_extract.normalize import NormalizedText, normalize
 from xiangmu_extract.numeric import find_capacities, find_dates, find_money, find_quantities

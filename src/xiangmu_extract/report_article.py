@@ -17,14 +17,21 @@ from dataclasses import dataclass
 
 from xiangmu_extract.charts import format_number
 from xiangmu_extract.labels import LABEL_COLORS, LABELS, LabeledMention, document_mentions
-from xiangmu_extract.models import Area, DateValue, Document, Money, Project, Quantity
+from xiangmu_extract.models import (
+    AREA_FIELDS,
+    DATE_FIELDS,
+    MONEY_FIELDS,
+    Area,
+    DateValue,
+    Document,
+    Money,
+    Project,
+    Quantity,
+)
 from xiangmu_extract.report_page import esc, json_script, page
 
 Span = tuple[int, int]
 _QUALIFIER_SIGNS = {"exact": "", "at_least": "≥ ", "at_most": "≤ ", "about": "≈ "}
-_MONEY_FIELDS = ("investment", "output_value", "tax")
-_AREA_FIELDS = ("land_area", "floor_area")
-_DATE_FIELDS = ("start_date", "completion_date", "production_date")
 
 
 def anchor(span: Span) -> str:
@@ -133,10 +140,10 @@ def _record_row(i: int, p: Project) -> str:
         f'<td data-field="company">{company}</td>',
         f'<td data-field="location">{location}</td>',
         f'<td data-field="status">{esc(p.status or "")}</td>',
-        f"<td>{_values(p, _MONEY_FIELDS)}</td>",
+        f"<td>{_values(p, MONEY_FIELDS)}</td>",
         f"<td>{_values(p, ('capacity',))}</td>",
-        f"<td>{_values(p, _AREA_FIELDS)}</td>",
-        f"<td>{_values(p, _DATE_FIELDS)}</td>",
+        f"<td>{_values(p, AREA_FIELDS)}</td>",
+        f"<td>{_values(p, DATE_FIELDS)}</td>",
     ]
     return f'<tr data-project="{i}">{"".join(cells)}</tr>'
 

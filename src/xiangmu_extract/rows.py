@@ -13,15 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from xiangmu_extract.consolidate import keys, profile
-from xiangmu_extract.models import Document, Project
+from xiangmu_extract.models import AREA_FIELDS, DATE_FIELDS, MONEY_FIELDS, Document, Project
 
 # Where a sentence ends, for the sentence kept with each fact.
 _SENTENCE_END = re.compile(r"[。!?!?;;\n][”’」』\"]*")
 MAX_SENTENCE = 300  # characters on each side of the mention, at most
 
-_MONEY = ("investment", "output_value", "tax")
-_AREAS = ("land_area", "floor_area")
-_DATES = ("start_date", "completion_date", "production_date")
 
 Row = dict[str, Any]
 
@@ -92,10 +89,10 @@ def _project_facts(p: Project, text: str) -> list[Row]:
         _text_fact("name", p.name, p.name_span, text),
         _text_fact("company", p.company, p.company_span, text),
         _text_fact("location", p.location, p.location_span, text),
-        *(_fact(f, d[f], text) for f in _MONEY),
+        *(_fact(f, d[f], text) for f in MONEY_FIELDS),
         *(_fact("capacity", c, text) for c in d["capacity"]),
-        *(_fact(f, d[f], text) for f in _AREAS),
-        *(_fact(f, d[f], text) for f in _DATES),
+        *(_fact(f, d[f], text) for f in AREA_FIELDS),
+        *(_fact(f, d[f], text) for f in DATE_FIELDS),
     ]
     return [f for f in facts if f is not None]
 
