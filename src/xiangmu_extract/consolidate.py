@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -301,21 +301,3 @@ def _pick_status(mentions: Sequence[Mention], chosen_from: dict[str, str]) -> st
     )
     chosen_from["status"] = best.id
     return best.status
-
-
-def components(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Union-find over ``pairs``: each id -> the smallest id of its component."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {x: find(x) for x in parent}

@@ -41,10 +41,10 @@ class Outcome:
     failure: str | None = None
 
 
-def _insert(table: str, columns: Sequence[str]) -> str:
+def _insert(table: str, columns: Sequence[str], verb: str = "INSERT") -> str:
     names = ", ".join(columns)
     values = ", ".join(f":{c}" for c in columns)
-    return f"INSERT INTO {table} ({names}) VALUES ({values})"
+    return f"{verb} INTO {table} ({names}) VALUES ({values})"
 
 
 class Store:
@@ -97,9 +97,6 @@ class Store:
     def has_article(self, digest: str) -> bool:
         row = self.db.execute("SELECT 1 FROM articles WHERE content_hash = ?", (digest,))
         return row.fetchone() is not None
-
-    def count(self, table: str) -> int:
-        return int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
     # -- writing ------------------------------------------------------------------
     def write(self, outcomes: Sequence[Outcome]) -> list[Status]:
@@ -248,9 +245,7 @@ class Store:
             row[key] = json.dumps(row[key], ensure_ascii=False, sort_keys=True)
         row["id"] = gid
         columns = list(row)
-        self.db.execute(
-            _insert("consolidated", columns).replace("INSERT", "INSERT OR REPLACE"), row
-        )
+        self.db.execute(_insert("consolidated", columns, "INSERT OR REPLACE"), row)
 
 
 _TABLES = frozenset({"meta", "articles", "projects", "facts", "consolidated"})
