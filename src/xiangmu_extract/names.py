@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from xiangmu_extract.patterns import get_patterns
-from xiangmu_extract.segment import Token, tokenize
+from xiangmu_extract.segment import Tokens, tokenize
 
 PUNCT = frozenset(",。;:!?、,;:!?…—·•/|《》<>[]【】「」『』\"'")
 OPEN_QUOTES = frozenset("“‘「『")
@@ -24,6 +24,11 @@ CLOSE_QUOTES = frozenset("”’」』")
 CONJUNCTIONS = ("以及", "和", "及", "与", "并", "或", "暨")
 # A date written in front of a name ("2022年12月底工程"): not part of it.
 LEADING_DATE = re.compile(r"(?:\d{2,4}年)?(?:\d{1,2}月)?(?:底|初|末|中旬|上旬|下旬|份)?")
+# A count before a classifier: "640个", "一批".
+COUNT_NUMERAL = re.compile(r"[\d一二三四五六七八九十两几多数百千万]+")
+NUMBER = re.compile(r"[\d.]+")
+QUOTES = re.compile(r"[“”‘’「」『』\"]")
+DIGIT = re.compile(r"\d")
 # A phase in parentheses right after the head belongs to the name: "…建设项目(一期)".
 PAREN_PHASE = re.compile(r"[((][^()()]{0,4}期[))]")
 REFERENCE_HEADS = ("该", "此", "这个", "这一", "本", "上述", "这")
@@ -61,6 +66,7 @@ class _Lexicon:
     strong: frozenset[str]
     weak: frozenset[str]
     types: frozenset[str]
+    not_core: frozenset[str]  # type words and punctuation: not what tells names apart
     stops: frozenset[str]
     generic: frozenset[str]
     not_after: frozenset[str]
@@ -81,6 +87,7 @@ def lexicon() -> _Lexicon:
         strong=frozenset(p.words("name_strong_suffixes")),
         weak=frozenset(p.words("name_weak_suffixes")),
         types=frozenset(p.words("name_type_words")),
+        not_core=frozenset(p.words("name_type_words")) | PUNCT | OPEN_QUOTES | CLOSE_QUOTES,
         stops=frozenset(p.words("name_stop_words")),
         generic=frozenset(p.words("name_generic_words")),
         not_after=frozenset(p.words("name_not_after")),
@@ -95,24 +102,22 @@ def lexicon() -> _Lexicon:
     )
 
 
-def _is_count(tokens: Sequence[Token], j: int) -> bool:
-    """Token j is a classifier after a numeral: "640个", "78项", "一批"."""
-    if tokens[j].text not in ("个", "项", "批", "家", "类", "条", "所", "座", "栋"):
+def _is_count(words: Sequence[str], j: int) -> bool:
+    """Word j is a classifier after a numeral: "640个", "78项", "一批"."""
+    if words[j] not in ("个", "项", "批", "家", "类", "条", "所", "座", "栋"):
         return False
-    return j > 0 and bool(
-        re.fullmatch(r"[\d一二三四五六七八九十两几多数百千万]+", tokens[j - 1].text)
-    )
+    return j > 0 and bool(COUNT_NUMERAL.fullmatch(words[j - 1]))
 
 
 def _scan_left(
-    tokens: Sequence[Token],
+    words: Sequence[str],
     end: int,
     lex: _Lexicon,
     *,
     stops: frozenset[str],
     org_mode: bool = False,
 ) -> tuple[int, str]:
-    """Index of the first token of the phrase whose head token is ``tokens[end - 1]``.
+    """Index of the first word of the phrase whose head word is ``words[end - 1]``.
 
     Returns the index and why the scan stopped: "punct", "stop", "quote", "head",
     "org", "count" or "start". Type words (建设, 改造 …) right before the head belong to
@@ -122,9 +127,9 @@ def _scan_left(
     j = head - 1
     depth = 0  # parentheses opened while scanning left
     adjacent = True  # only type words (or a parenthesis) between j and the head so far
-    chars = len(tokens[head].text) if head >= 0 else 0
+    chars = len(words[head]) if head >= 0 else 0
     while j >= 0:
-        t = tokens[j].text
+        t = words[j]
         if t in (")", ")"):
             depth += 1
         elif t in ("(", "("):
@@ -136,9 +141,9 @@ def _scan_left(
                 return j, "quote"
             if t in CLOSE_QUOTES:
                 k = j - 1
-                while k >= 0 and tokens[k].text not in OPEN_QUOTES and tokens[k].text not in PUNCT:
+                while k >= 0 and words[k] not in OPEN_QUOTES and words[k] not in PUNCT:
                     k -= 1
-                if k < 0 or tokens[k].text not in OPEN_QUOTES:
+                if k < 0 or words[k] not in OPEN_QUOTES:
                     return j + 1, "punct"
                 return k, "quote"
             if t in PUNCT or t.isspace():
@@ -149,7 +154,7 @@ def _scan_left(
                 return j + 1, "head"
             if t in lex.org_suffixes and not org_mode:
                 return j + 1, "org"
-            if _is_count(tokens, j):
+            if _is_count(words, j):
                 return j + 1, "count"
             adjacent = adjacent and t in lex.types
         chars += len(t)
@@ -159,16 +164,14 @@ def _scan_left(
     return 0, "start"
 
 
-def _org_before(
-    tokens: Sequence[Token], j: int, lex: _Lexicon, text: str, base: int
-) -> Phrase | None:
-    """The organisation whose suffix token is ``tokens[j - 1]``, if any."""
-    if j <= 0 or tokens[j - 1].text not in lex.org_suffixes:
+def _org_before(tokens: Tokens, j: int, lex: _Lexicon, text: str, base: int) -> Phrase | None:
+    """The organisation whose suffix word is ``tokens.words[j - 1]``, if any."""
+    if j <= 0 or tokens.words[j - 1] not in lex.org_suffixes:
         return None
-    start, _ = _scan_left(tokens, j, lex, stops=_org_stops(lex), org_mode=True)
+    start, _ = _scan_left(tokens.words, j, lex, stops=_org_stops(lex), org_mode=True)
     if start >= j - 1:
         return None
-    s, e = tokens[start].start, tokens[j - 1].end
+    s, e = tokens.start(start), tokens.end(j - 1)
     return Phrase(text[s - base : e - base], s, e)
 
 
@@ -177,21 +180,13 @@ def _org_stops(lex: _Lexicon) -> frozenset[str]:
     return lex.stops - lex.org_suffixes - {"企业"}
 
 
-def _core_tokens(tokens: Sequence[Token], lex: _Lexicon) -> list[str]:
-    return [
-        t.text
-        for t in tokens
-        if t.text not in lex.types
-        and t.text not in PUNCT
-        and t.text not in OPEN_QUOTES
-        and t.text not in CLOSE_QUOTES
-        and not re.fullmatch(r"[\d.]+", t.text)
-    ]
+def _core_words(words: Sequence[str], lex: _Lexicon) -> list[str]:
+    return [w for w in words if w not in lex.not_core and not NUMBER.fullmatch(w)]
 
 
-def is_generic(tokens: Sequence[Token], lex: _Lexicon) -> bool:
+def is_generic(words: Sequence[str], lex: _Lexicon) -> bool:
     """A name made only of generic words, places and numbers names a class of projects."""
-    core = _core_tokens(tokens, lex)
+    core = _core_words(words, lex)
     rest = [
         t
         for t in core
@@ -205,7 +200,7 @@ def is_generic(tokens: Sequence[Token], lex: _Lexicon) -> bool:
 
 def clean_name(text: str) -> str:
     """A name as stored: quotes removed, leading conjunctions removed."""
-    name = re.sub(r"[“”‘’「」『』\"]", "", text).strip()
+    name = QUOTES.sub("", text).strip()
     for conj in CONJUNCTIONS:
         if name.startswith(conj) and len(name) > len(conj) + 2:
             name = name[len(conj) :]
@@ -216,19 +211,20 @@ def find_names(text: str, base: int = 0) -> list[NameMention]:
     """Project mentions in ``text`` (one sentence); offsets shifted by ``base``."""
     lex = lexicon()
     tokens = tokenize(text, base)
+    words = tokens.words
     found: list[NameMention] = []
-    for i, tok in enumerate(tokens):
-        strong = tok.text in lex.strong
-        if not strong and tok.text not in lex.weak:
+    for i, word in enumerate(words):
+        strong = word in lex.strong
+        if not strong and word not in lex.weak:
             continue
-        prev = tokens[i - 1].text if i > 0 else ""
+        prev = words[i - 1] if i > 0 else ""
         if prev in CONJUNCTIONS:
             continue  # "包干制和项目": not a name
-        if tok.text == "工程" and prev not in lex.types and prev not in CLOSE_QUOTES:
+        if word == "工程" and prev not in lex.types and prev not in CLOSE_QUOTES:
             if prev in lex.not_project_works:
                 continue  # "金牌工程", "附属工程": an award or a part of a site
             strong = False  # 工程 alone is also "engineering": a name only with facts
-        nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
+        nxt = words[i + 1] if i + 1 < len(words) else ""
         if nxt in lex.not_after:
             continue
         mention = _name_ending_at(text, base, tokens, i, lex, strong=strong)
@@ -276,10 +272,11 @@ _SENTENCE_BREAK = re.compile(r"[。;;!?!?]")
 
 
 def _name_ending_at(
-    text: str, base: int, tokens: Sequence[Token], i: int, lex: _Lexicon, *, strong: bool
+    text: str, base: int, tokens: Tokens, i: int, lex: _Lexicon, *, strong: bool
 ) -> NameMention | None:
-    start_i, why = _scan_left(tokens, i + 1, lex, stops=lex.stops)
-    end = tokens[i].end
+    words = tokens.words
+    start_i, why = _scan_left(words, i + 1, lex, stops=lex.stops)
+    end = tokens.end(i)
     phase_text = None
     m = lex.phase.match(text, end - base)
     if strong and m and not _continues_name(text, m.end()):
@@ -287,20 +284,20 @@ def _name_ending_at(
     paren = PAREN_PHASE.match(text, end - base)
     if strong and paren:
         end += len(paren.group(0))
-    while start_i < i and tokens[start_i].text in CONJUNCTIONS:
+    while start_i < i and words[start_i] in CONJUNCTIONS:
         start_i += 1
-    lead = LEADING_DATE.match(text, tokens[start_i].start - base)
-    if lead and lead.end() > lead.start() and re.search(r"\d", lead.group(0)):
-        while start_i < i and tokens[start_i].start - base < lead.end():
+    lead = LEADING_DATE.match(text, tokens.start(start_i) - base)
+    if lead and lead.end() > lead.start() and DIGIT.search(lead.group(0)):
+        while start_i < i and tokens.start(start_i) - base < lead.end():
             start_i += 1
-    before = tokens[start_i - 1].text if start_i > 0 else ""
-    span_tokens = tokens[start_i : i + 1]
-    start = span_tokens[0].start
+    before = words[start_i - 1] if start_i > 0 else ""
+    span_words = words[start_i : i + 1]
+    start = tokens.start(start_i)
     raw = text[start - base : end - base]
-    if span_tokens[0].text in lex.aggregate_openers or before in lex.aggregate_openers:
+    if span_words[0] in lex.aggregate_openers or before in lex.aggregate_openers:
         # "一批市级公立医院", "多所学校": a class of projects
         return NameMention(start, end, raw, strong, aggregate=True) if strong else None
-    core = "".join(_core_tokens(span_tokens[:-1], lex))
+    core = "".join(_core_words(span_words[:-1], lex))
     if _PHASE_ONLY.fullmatch(core):
         # "一期项目", "二期工程": a phase of the project in focus ("一二期工程": the whole)
         phase = core if len(core.lstrip("第")) == 2 else None
@@ -310,9 +307,9 @@ def _name_ending_at(
         if not strong or (raw in lex.strong and not opener and before not in REFERENCE_HEADS):
             return None
         return _with_phase(NameMention(start, end, raw, strong, reference=True), phase_text)
-    if not strong and len(span_tokens) == 2 and span_tokens[0].text in lex.weak:
+    if not strong and len(span_words) == 2 and span_words[0] in lex.weak:
         return None  # "医院工程建设情况": hospital works in general, not one project
-    if is_generic(span_tokens, lex):
+    if is_generic(span_words, lex):
         if strong and (why == "count" or before == "等"):
             return NameMention(start, end, raw, strong, aggregate=True)
         return None
@@ -331,18 +328,18 @@ _PHASE_ONLY = re.compile(r"第?[一二三四五六七八九十首]+期")
 
 
 def _quote_prefix(
-    text: str, base: int, tokens: Sequence[Token], start_i: int, lex: _Lexicon
+    text: str, base: int, tokens: Tokens, start_i: int, lex: _Lexicon
 ) -> Phrase | None:
     """A short brand right before a quoted name: 华光新材“年产…项目”."""
     if start_i == 0:
         return None
-    p_start, why = _scan_left(tokens, start_i + 1, lex, stops=lex.stops)
+    p_start, why = _scan_left(tokens.words, start_i + 1, lex, stops=lex.stops)
     if why in ("count", "head") or p_start >= start_i:
         return None
-    span = tokens[p_start:start_i]
-    if any(t.text in lex.weak or t.text in lex.strong or t.text in CONJUNCTIONS for t in span):
+    span = tokens.words[p_start:start_i]
+    if any(w in lex.weak or w in lex.strong or w in CONJUNCTIONS for w in span):
         return None
-    s, e = span[0].start, span[-1].end
+    s, e = tokens.start(p_start), tokens.end(start_i - 1)
     return Phrase(text[s - base : e - base], s, e) if 2 <= e - s <= 12 else None
 
 
@@ -395,7 +392,7 @@ def find_phases(text: str, base: int, taken: Sequence[NameMention]) -> list[Name
     return out
 
 
-def _enumerated(text: str, base: int, tokens: Sequence[Token], lex: _Lexicon) -> list[NameMention]:
+def _enumerated(text: str, base: int, tokens: Tokens, lex: _Lexicon) -> list[NameMention]:
     """Items of "A、B、C等N个项目": each item is a project ("A项目")."""
     out: list[NameMention] = []
     for tail in lex.enum_tail.finditer(text):
@@ -414,17 +411,18 @@ def _enumerated(text: str, base: int, tokens: Sequence[Token], lex: _Lexicon) ->
 
 
 def _enumeration_item(
-    text: str, base: int, tokens: Sequence[Token], lex: _Lexicon, start: int, end: int
+    text: str, base: int, tokens: Tokens, lex: _Lexicon, start: int, end: int
 ) -> NameMention | None:
-    end_i = next((k for k, t in enumerate(tokens) if t.end - base >= end), None)
-    if end_i is None or tokens[end_i].end - base != end:
+    ends = tokens.bounds[1:]
+    end_i = bisect.bisect_left(ends, end + base)
+    if end_i == len(ends) or ends[end_i] != end + base:
         return None
-    start_i, _ = _scan_left(tokens, end_i + 1, lex, stops=lex.stops)
-    start_i = max(start_i, next(k for k, t in enumerate(tokens) if t.start - base >= start))
-    span = tokens[start_i : end_i + 1]
+    start_i, _ = _scan_left(tokens.words, end_i + 1, lex, stops=lex.stops)
+    start_i = max(start_i, bisect.bisect_left(tokens.bounds, start + base))
+    span = tokens.words[start_i : end_i + 1]
     if not span or is_generic(span, lex):
         return None
-    s, e = span[0].start, span[-1].end
+    s, e = tokens.start(start_i), tokens.end(end_i)
     raw = clean_name(text[s - base : e - base])
     if len(raw) < 2:
         return None
@@ -433,7 +431,7 @@ def _enumeration_item(
 
 
 def _shared_head(
-    text: str, base: int, tokens: Sequence[Token], lex: _Lexicon, found: Sequence[NameMention]
+    text: str, base: int, tokens: Tokens, lex: _Lexicon, found: Sequence[NameMention]
 ) -> list[NameMention]:
     """ "年产2000万个A、年产3000吨B项目": parallel items before a named one share its head."""
     out: list[NameMention] = []
@@ -473,26 +471,27 @@ def find_orgs(text: str, base: int = 0) -> list[Phrase]:
     """Organisations: a name ending in a company suffix (…有限公司, …集团)."""
     lex = lexicon()
     tokens = tokenize(text, base)
+    words = tokens.words
     found: list[Phrase] = []
     stops = _org_stops(lex)
-    for i, tok in enumerate(tokens):
-        if tok.text not in lex.org_suffixes or _org_continues(tokens, i + 1, lex):
+    for i, word in enumerate(words):
+        if word not in lex.org_suffixes or _org_continues(words, i + 1, lex):
             continue
-        start_i, _ = _scan_left(tokens, i + 1, lex, stops=stops, org_mode=True)
-        if start_i >= i or len(text[tokens[start_i].start - base : tok.start - base]) < 2:
+        start_i, _ = _scan_left(words, i + 1, lex, stops=stops, org_mode=True)
+        if start_i >= i or tokens.start(i) - tokens.start(start_i) < 2:
             continue
-        s, e = tokens[start_i].start, tok.end
+        s, e = tokens.start(start_i), tokens.end(i)
         found.append(Phrase(clean_name(text[s - base : e - base]), s, e))
     return found
 
 
-def _org_continues(tokens: Sequence[Token], k: int, lex: _Lexicon) -> bool:
+def _org_continues(words: Sequence[str], k: int, lex: _Lexicon) -> bool:
     """After an organisation suffix, another one follows: "药业(甘肃)有限公司"."""
-    if k < len(tokens) and tokens[k].text in ("(", "("):
-        while k < len(tokens) and tokens[k].text not in (")", ")"):
+    if k < len(words) and words[k] in ("(", "("):
+        while k < len(words) and words[k] not in (")", ")"):
             k += 1
         k += 1
-    return k < len(tokens) and tokens[k].text in lex.org_suffixes
+    return k < len(words) and words[k] in lex.org_suffixes
 
 
 def find_places(text: str, base: int = 0) -> list[Phrase]:
@@ -500,31 +499,30 @@ def find_places(text: str, base: int = 0) -> list[Phrase]:
     joined when adjacent ("海宁" + "黄湾镇" -> "海宁黄湾镇")."""
     lex = lexicon()
     tokens = tokenize(text, base)
+    words = tokens.words
     spans: list[tuple[int, int]] = []
-    for i, tok in enumerate(tokens):
-        if tok.text in lex.places:
+    for i, word in enumerate(words):
+        if word in lex.places:
             end_i = i
-            if i + 1 < len(tokens) and tokens[i + 1].text in lex.place_suffixes:
+            if i + 1 < len(words) and words[i + 1] in lex.place_suffixes:
                 end_i = i + 1
             spans.append((i, end_i))
-        elif tok.text in lex.place_suffixes and i > 0:
+        elif word in lex.place_suffixes and i > 0:
             start = i
-            reach = 3 if len(tok.text) == 1 else 2  # single characters before the suffix
+            reach = 3 if len(word) == 1 else 2  # single characters before the suffix
             for k in range(i - 1, max(i - reach - 1, -1), -1):
-                t = tokens[k].text
+                t = words[k]
                 if t in lex.places:
                     start = k
                     break
                 if len(t) != 1 or t in lex.stops or t in PUNCT or not _is_cjk(t):
                     break
                 start = k
-            if start < i and (
-                i - start >= 2 or len(tok.text) >= 2 or tokens[start].text in lex.places
-            ):
+            if start < i and (i - start >= 2 or len(word) >= 2 or words[start] in lex.places):
                 spans.append((start, i))
     merged: list[tuple[int, int]] = []
     for s, e in sorted(spans):
-        gap = tokens[s - 1].text if s > 0 else ""
+        gap = words[s - 1] if s > 0 else ""
         gap_ok = merged and s == merged[-1][1] + 2 and len(gap) == 1 and _is_cjk(gap)
         gap_ok = gap_ok and gap not in lex.stops
         if merged and (s <= merged[-1][1] + 1 or gap_ok):
@@ -533,7 +531,7 @@ def find_places(text: str, base: int = 0) -> list[Phrase]:
             merged.append((s, e))
     out = []
     for s, e in merged:
-        start, end = tokens[s].start, tokens[e].end
+        start, end = tokens.start(s), tokens.end(e)
         out.append(Phrase(text[start - base : end - base], start, end))
     return out
 

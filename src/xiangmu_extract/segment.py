@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 from math import log
+from typing import NamedTuple
 
 from xiangmu_extract.patterns import get_patterns
 
@@ -44,14 +47,36 @@ WORD_FREQUENCY = 1000  # what the DAG weighs each dictionary word with (jieba's 
 # jieba's block and skip patterns (jieba.re_han_default, re_skip_default, re_eng).
 _BLOCK = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&._%-]+)")
 _SKIP = re.compile(r"(\r\n|\s)")
-_LETTER_OR_DIGIT = re.compile("[a-zA-Z0-9]")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     text: str
     start: int
     end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """The words of a text and where they are: ``words[i]`` spans ``bounds[i]:bounds[i + 1]``.
+
+    Two parallel sequences rather than an object per word: the recognizers look at every
+    word of every sentence, and mostly only at its text.
+    """
+
+    words: tuple[str, ...]
+    bounds: tuple[int, ...]  # len(words) + 1 offsets
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __iter__(self) -> Iterator[Token]:
+        return map(Token, self.words, self.bounds, self.bounds[1:])
+
+    def start(self, i: int) -> int:
+        return self.bounds[i]
+
+    def end(self, i: int) -> int:
+        return self.bounds[i + 1]
 
 
 @dataclass(frozen=True)
@@ -107,16 +132,18 @@ def _cut_block(block: str, d: Dictionary) -> list[str]:
     score = [0.0] * (n + 1)
     last = list(range(n))  # last[i]: the last character of the word starting at i
     for i in range(n - 1, -1, -1):
-        frag = block[i]
+        # every dictionary word has two characters or more, so the first candidate is
+        # block[i : i + 2]; a position where no word starts is a character of its own
         best: float | None = None
-        j = i
-        while j < n and frag in freq:
+        end = i + 2
+        frag = block[i:end]
+        while end <= n and frag in freq:
             if freq[frag]:
-                s = word_score + score[j + 1]
+                s = word_score + score[end]
                 if best is None or s >= best:  # ties: the longer word, as jieba's max()
-                    best, last[i] = s, j
-            j += 1
-            frag = block[i : j + 1]
+                    best, last[i] = s, end - 1
+            end += 1
+            frag = block[i:end]
         score[i] = char_score + score[i + 1] if best is None else best
     words: list[str] = []
     run = ""  # single letters and digits stay together
@@ -124,7 +151,7 @@ def _cut_block(block: str, d: Dictionary) -> list[str]:
     while i < n:
         j = last[i] + 1
         word = block[i:j]
-        if j - i == 1 and _LETTER_OR_DIGIT.match(word):
+        if j - i == 1 and word.isascii() and word.isalnum():
             run += word
         else:
             if run:
@@ -138,15 +165,10 @@ def _cut_block(block: str, d: Dictionary) -> list[str]:
 
 
 @functools.lru_cache(maxsize=64)
-def tokenize(text: str, offset: int = 0) -> tuple[Token, ...]:
+def tokenize(text: str, offset: int = 0) -> Tokens:
     """Segment ``text``; token offsets are shifted by ``offset``.
 
     Cached: names, companies and places segment the same sentence.
     """
-    tokens = []
-    pos = offset
-    for word in cut(text):
-        end = pos + len(word)
-        tokens.append(Token(word, pos, end))
-        pos = end
-    return tuple(tokens)
+    words = tuple(cut(text))
+    return Tokens(words, tuple(accumulate(map(len, words), initial=offset)))
