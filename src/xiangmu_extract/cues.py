@@ -128,6 +128,10 @@ def date_events(right: str, left: str) -> list[str]:
     return []
 
 
+def has_status_cue(text: str) -> bool:
+    return status_cues().regex.search(text) is not None
+
+
 def status_votes(clause: str) -> list[tuple[Status, bool]]:
     """Status words of a clause with whether each reports a fact (True) or a plan."""
     votes: list[tuple[Status, bool]] = []

@@ -15,7 +15,7 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from xiangmu_extract import cues
 from xiangmu_extract.draft import Draft, same_project
@@ -55,14 +55,19 @@ class Mentions:
     dates: list[DateMention] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Scope:
     """One sentence being linked: its text, the projects it names, its totals."""
 
     sentence: Sentence
     text: str
     targets: Sequence[tuple[NameMention, Draft]]
-    aggregates: Sequence[tuple[int, int]]
+
+    @functools.cached_property
+    def aggregates(self) -> list[tuple[int, int]]:
+        """Counts of projects ("640个项目"), looked for only when a figure needs a target."""
+        base = self.sentence.start
+        return [(m.start() + base, m.end() + base) for m in _aggregate().finditer(self.text)]
 
 
 @dataclass
@@ -91,11 +96,17 @@ def split_sentences(text: str, lines: Sequence[tuple[int, int]]) -> list[Sentenc
     return out
 
 
-def _within(items: Sequence[M], start: int, end: int) -> list[M]:
-    starts = [m.start for m in items]
-    lo = bisect.bisect_left(starts, start)
-    hi = bisect.bisect_left(starts, end)
-    return [m for m in items[lo:hi] if m.end <= end]
+class _ByStart(Generic[M]):
+    """Mentions sorted by start, to take those of one sentence by bisection."""
+
+    def __init__(self, items: Sequence[M]) -> None:
+        self.items: Sequence[M] = items
+        self.starts = [m.start for m in items]
+
+    def within(self, start: int, end: int) -> list[M]:
+        lo = bisect.bisect_left(self.starts, start)
+        hi = bisect.bisect_left(self.starts, end)
+        return [m for m in self.items[lo:hi] if m.end <= end]
 
 
 class Linker:
@@ -103,7 +114,10 @@ class Linker:
 
     def __init__(self, text: str, mentions: Mentions, *, signing_article: bool = False) -> None:
         self.text = text
-        self.mentions = mentions
+        self.money = _ByStart(mentions.money)
+        self.quantities = _ByStart(mentions.quantities)
+        self.capacities = _ByStart(mentions.capacities)
+        self.dates = _ByStart(mentions.dates)
         self.drafts: list[Draft] = []
         self.focus: _Focus | None = None
         self.orgs: list[Phrase] = []
@@ -190,7 +204,6 @@ class Linker:
         places = find_places(text, s.start)
         self.orgs.extend(orgs)
         self.places.extend(p for p in places if not _inside(p, orgs))
-        aggregates = [(m.start() + s.start, m.end() + s.start) for m in _aggregate().finditer(text)]
         targets: list[tuple[NameMention, Draft]] = []
         for m in names:
             draft = self._draft_for(m, s.paragraph)
@@ -200,7 +213,7 @@ class Linker:
                 self._attach_location(m, draft, text, s.start, places, names)
         if not targets and self.focus and s.paragraph - self.focus.paragraph > FOCUS_PARAGRAPHS:
             self.focus = None
-        self._figures(_Scope(s, text, targets, aggregates))
+        self._figures(_Scope(s, text, targets))
         self._status(s, text, targets)
         if targets:
             for _, draft in targets:
@@ -209,7 +222,7 @@ class Linker:
 
     # -- figures ----------------------------------------------------------------
     def _target(self, pos: int, scope: _Scope) -> Draft | None:
-        s, text, targets, aggregates = scope.sentence, scope.text, scope.targets, scope.aggregates
+        s, text, targets = scope.sentence, scope.text, scope.targets
         rel = pos - s.start
         c_start = max(text.rfind(ch, 0, rel) for ch in ",,::") + 1
         ends = [i for i in (text.find(ch, rel) for ch in ",,::") if i >= 0]
@@ -237,13 +250,13 @@ class Linker:
             # a count of projects between the project (or, for a project named later, the
             # start of the sentence) and the figure makes the figure a total
             lo = chosen[0].start if chosen[0].start < pos else s.start
-            if any(lo <= a < pos for a, _ in aggregates):
+            if any(lo <= a < pos for a, _ in scope.aggregates):
                 return None
             draft = chosen[1]
         else:
             if self.focus is None or s.paragraph - self.focus.paragraph > FOCUS_PARAGRAPHS:
                 return None
-            if any(s.start <= a < pos for a, _ in aggregates):
+            if any(s.start <= a < pos for a, _ in scope.aggregates):
                 return None
             draft = self.focus.root
         if draft.parent is not None and cues.is_whole_project(self.text[max(0, pos - 8) : pos]):
@@ -252,7 +265,7 @@ class Linker:
 
     def _figures(self, scope: _Scope) -> None:
         s = scope.sentence
-        for money in _within(self.mentions.money, s.start, s.end):
+        for money in self.money.within(s.start, s.end):
             if money.category:
                 continue
             field_name = cues.money_field(self.text[s.start : money.start])
@@ -262,12 +275,12 @@ class Linker:
             if draft is not None:
                 draft.add_money(field_name, money, phase_only=draft.parent is not None)
         capacity_spans = []
-        for cap in _within(self.mentions.capacities, s.start, s.end):
+        for cap in self.capacities.within(s.start, s.end):
             capacity_spans.append((cap.start, cap.end))
             draft = self._target(cap.start, scope)
             if draft is not None:
                 draft.add_capacity(cap)
-        for q in _within(self.mentions.quantities, s.start, s.end):
+        for q in self.quantities.within(s.start, s.end):
             if q.kind != "area" or any(a <= q.start < b for a, b in capacity_spans):
                 continue
             area = cues.area_field(self.text[s.start : q.start])
@@ -282,7 +295,7 @@ class Linker:
 
     def _dates(self, scope: _Scope) -> None:
         s = scope.sentence
-        dates = _within(self.mentions.dates, s.start, s.end)
+        dates = self.dates.within(s.start, s.end)
         for k, d in enumerate(dates):
             nxt = dates[k + 1].start if k + 1 < len(dates) else s.end
             if d.range_role is not None:
@@ -303,6 +316,8 @@ class Linker:
 
     # -- status, company, location --------------------------------------------------
     def _status(self, s: Sentence, text: str, targets: Sequence[tuple[NameMention, Draft]]) -> None:
+        if not cues.has_status_cue(text):
+            return  # the cues are words: none in the sentence, none in any of its clauses
         pos = 0
         for clause in CLAUSE_END.split(text):
             c_start, c_end = s.start + pos, s.start + pos + len(clause)
