@@ -33,6 +33,7 @@ from xiangmu_extract.patterns import get_patterns
 
 SENTENCE_END = re.compile(r"[。!?!?;;]+|……")
 CLAUSE_END = re.compile(r"[,,::]")
+CLAUSE_BREAK = re.compile(r"[,。;:,;:\n]")
 FOCUS_PARAGRAPHS = 1  # a focus lives on for this many paragraphs without a new mention
 
 M = TypeVar("M", MoneyMention, QuantityMention, CapacityMention, DateMention)
@@ -118,6 +119,7 @@ class Linker:
         self.quantities = _ByStart(mentions.quantities)
         self.capacities = _ByStart(mentions.capacities)
         self.dates = _ByStart(mentions.dates)
+        self._clause_breaks = [m.start() for m in CLAUSE_BREAK.finditer(text)]
         self.drafts: list[Draft] = []
         self.focus: _Focus | None = None
         self.orgs: list[Phrase] = []
@@ -162,7 +164,7 @@ class Linker:
         describes the project in focus rather than naming a new one."""
         if self.focus is None or para - self.focus.paragraph > FOCUS_PARAGRAPHS:
             return False
-        clause_start = max(self.text.rfind(ch, 0, m.start) for ch in ",。;:,;:\n") + 1
+        clause_start = self._clause_start(m.start)
         before = self.text[clause_start : m.start]
         if before.endswith(get_patterns().words("name_goal_verbs")):
             return True  # "致力于打造…示范项目": what the project in focus is to become
@@ -170,9 +172,14 @@ class Linker:
             return False
         return not re.search(r"\d", before)
 
+    def _clause_start(self, pos: int) -> int:
+        """Where the clause around ``pos`` starts: after the last ,。;: or line break before it."""
+        k = bisect.bisect_left(self._clause_breaks, pos)
+        return self._clause_breaks[k - 1] + 1 if k else 0
+
     def _introduced(self, m: NameMention) -> bool:
         """A weak head named as the object of 建设/引进/签约 or in "分别是A和B"."""
-        clause_start = max(self.text.rfind(ch, 0, m.start) for ch in ",。;:,;:\n") + 1
+        clause_start = self._clause_start(m.start)
         before = self.text[clause_start : m.start]
         intro = get_patterns().words("name_project_intro")
         return before.endswith(intro) or any(w in before for w in ("分别是", "分别为"))
