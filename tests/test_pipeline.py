@@ -19,9 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xiangmu_extract import Document, InputError, Project, extract, extract_file
+from xiangmu_extract import Document, InputError, Project, extract, extract_file, pipeline
 from xiangmu_extract.draft import Draft
 from xiangmu_extract.mentions import DateMention
+from xiangmu_extract.names import lexicon, may_name_projects
 from xiangmu_extract.normalize import normalize
 from xiangmu_extract.reader import read_text
 from xiangmu_extract.resolve import parse_date, parse_money, parse_quantity
@@ -552,3 +553,40 @@ def test_an_invalid_project_is_dropped_with_a_warning(monkeypatch: pytest.Monkey
     assert target not in names
     assert len(names) == len(article("004")[1].projects) - 1
     assert any(target in w for w in doc.warnings), doc.warnings
+
+
+@pytest.mark.parametrize(
+    ("text", "may"),
+    [
+        ("该项目已开工", True),
+        ("年产10万吨工程", True),
+        ("建设智能制造产业园", True),
+        ("新建一所中学", True),
+        ("一期已投产,二期正在建设", False),
+        ("全市经济运行平稳,固定资产投资增长5%", False),
+        ("", False),
+    ],
+)
+def test_a_text_may_name_projects_only_with_a_head_word(text: str, may: bool) -> None:
+    assert may_name_projects(text) is may
+
+
+def _without_heads(text: str) -> str:
+    lex = lexicon()
+    for head in sorted(lex.strong | lex.weak, key=len, reverse=True):
+        text = text.replace(head, "")
+    return text
+
+
+@pytest.mark.parametrize("doc", ARTICLES)
+def test_an_article_without_head_words_is_not_linked_and_loses_nothing(
+    doc: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shortcut for pages that name no project gives what the whole pipeline gives."""
+    simplified = normalize((RAW / f"{doc}.txt").read_text(encoding="utf-8")).text
+    text = _without_heads(simplified)
+    assert not may_name_projects(normalize(text).text)
+    shortcut = extract(text)
+    monkeypatch.setattr(pipeline, "may_name_projects", lambda _text: True)
+    assert extract(text) == shortcut
+    assert shortcut.projects == []

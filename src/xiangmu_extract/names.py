@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from xiangmu_extract.patterns import get_patterns
+from xiangmu_extract.patterns import alternation, get_patterns
 from xiangmu_extract.segment import Tokens, tokenize
 
 PUNCT = frozenset(",。;:!?、,;:!?…—·•/|《》<>[]【】「」『』\"'")
@@ -100,6 +100,18 @@ def lexicon() -> _Lexicon:
         phase=p.regex("name_phase"),
         enum_tail=p.regex("name_enumeration_tail"),
     )
+
+
+@functools.cache
+def _heads() -> re.Pattern[str]:
+    lex = lexicon()
+    return re.compile(alternation(lex.strong | lex.weak))
+
+
+def may_name_projects(text: str) -> bool:
+    """Whether ``text`` has a head word (项目, 工程, 产业园 …) at all: every name, reference,
+    enumeration and phase long enough to open a project ends in one."""
+    return _heads().search(text) is not None
 
 
 def _is_count(words: Sequence[str], j: int) -> bool:

@@ -30,7 +30,7 @@ from xiangmu_extract.models import (
     Project,
     Quantity,
 )
-from xiangmu_extract.names import Phrase, find_places
+from xiangmu_extract.names import Phrase, find_places, may_name_projects
 from xiangmu_extract.normalize import NormalizedText, normalize
 from xiangmu_extract.numeric import find_capacities, find_dates, find_money, find_quantities
 from xiangmu_extract.patterns import get_patterns
@@ -56,18 +56,9 @@ def extract(
     reference: str | date | None = reference_date or (
         meta.publish_date.value if meta.publish_date else None
     )
-    mentions = Mentions(
-        money=find_money(nt.text),
-        quantities=find_quantities(nt.text),
-        capacities=find_capacities(nt.text),
-        dates=find_dates(nt.text, reference),
-    )
-    sentences = _sentences(nt, meta)
-    linker = Linker(nt.text, mentions, signing_article=_is_signing(nt, meta, sentences))
-    drafts = linker.read(sentences)
-    default_place = _article_place(nt, meta, linker.places)
     warnings: list[str] = []
-    projects = [_project(d, nt, default_place, warnings) for d in drafts]
+    # most pages of a crawl name no project at all: no head word, nothing to link
+    projects = _projects(nt, meta, reference, warnings) if may_name_projects(nt.text) else []
     return Document(
         doc_id=doc_id,
         source=source,
@@ -92,6 +83,23 @@ def extract_file(
     """Read, decode and extract one file; raises :class:`InputError` for bad input."""
     text = read_text(path)
     return extract(text, reference_date=reference_date, doc_id=Path(path).stem, source=str(path))
+
+
+def _projects(
+    nt: NormalizedText, meta: Metadata, reference: str | date | None, warnings: list[str]
+) -> list[Project | None]:
+    """recognize -> link -> validate: the projects of the article (None for one dropped)."""
+    mentions = Mentions(
+        money=find_money(nt.text),
+        quantities=find_quantities(nt.text),
+        capacities=find_capacities(nt.text),
+        dates=find_dates(nt.text, reference),
+    )
+    sentences = _sentences(nt, meta)
+    linker = Linker(nt.text, mentions, signing_article=_is_signing(nt, meta, sentences))
+    drafts = linker.read(sentences)
+    default_place = _article_place(nt, meta, linker.places)
+    return [_project(d, nt, default_place, warnings) for d in drafts]
 
 
 # -- reading order ----------------------------------------------------------------
