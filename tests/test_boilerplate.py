@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xiangmu_extract.boilerplate import boilerplate_flags, classify_line, classify_lines
 from xiangmu_extract.normalize import NormalizedText, normalize
+from xiangmu_extract.patterns import get_patterns
 from xiangmu_extract.reader import read_text
 
 DEV_RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
@@ -375,3 +378,38 @@ def test_lines_naming_gold_projects_are_body(page: str, names: list[str]) -> Non
         article = [line for line in lines if "原标题" not in nt.line_text(line)]
         assert article, name
         assert [line.kind for line in article] == ["body"] * len(article), name
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        # Latin strong footers, in any case (a pattern of their own)
+        ("COPYRIGHT 2022 新华网", "footer"),
+        ("cOpYrIgHt 杭州网", "footer"),
+        ("粤icp证030173号", "footer"),
+        ("备案号:浙ICP备12345678号", "footer"),
+        ("ICP", "body"),
+        # a strong footer in a long line counts only at its start
+        ("版权所有:" + PROSE * 5, "footer"),
+        (PROSE * 5 + "版权所有", "body"),
+        ("Copyright " + PROSE * 5, "footer"),
+        (PROSE * 5 + " Copyright", "body"),
+        (PROSE * 5 + "本文由杭州厂房网发布", "body"),
+    ],
+)
+def test_strong_footers(line: str, kind: str) -> None:
+    assert classify_line(line) == kind
+
+
+_LATIN_FOOTER_TEXTS = st.lists(
+    st.sampled_from(["c", "C", "i", "I", "İ", "ı", "opyright", "CP", "备", "证", "项目", " "]),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_LATIN_FOOTER_TEXTS)
+def test_a_line_without_the_latin_footer_hint_has_no_latin_footer(text: str) -> None:
+    patterns = get_patterns()
+    if patterns.regex("bp_footer_strong_latin").search(text):
+        assert patterns.regex("bp_footer_strong_latin_hint").search(text)

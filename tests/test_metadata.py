@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xiangmu_extract.metadata import Metadata, extract_metadata
 from xiangmu_extract.normalize import normalize
+from xiangmu_extract.patterns import get_patterns
 from xiangmu_extract.reader import read_text
 
 DEV_RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
@@ -246,3 +249,19 @@ def test_synthetic_headers(page: str, expected: tuple[str | None, ...]) -> None:
 
 def test_empty_page() -> None:
     assert metadata_of("") == Metadata(None, None, None, None, None)
+
+
+_SOURCE_TEXTS = st.lists(
+    st.sampled_from(
+        ["来源", "来自", "稿源", "出处", "本文", "新闻", ":", "：", " ", "人民网", "项目"]
+    ),
+    max_size=10,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_SOURCE_TEXTS)
+def test_a_line_without_a_source_word_has_no_source_label(text: str) -> None:
+    patterns = get_patterns()
+    if patterns.regex("meta_source_label").search(text):
+        assert patterns.regex("meta_source_word_hint").search(text)

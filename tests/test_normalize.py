@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import random
+from array import array
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from opencc import OpenCC
 
 import xiangmu_extract.normalize as normalize_module
 from xiangmu_extract.normalize import NormalizedText, normalize
+from xiangmu_extract.patterns import get_patterns
 from xiangmu_extract.reader import read_text
 
 DEV_RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
@@ -296,3 +300,110 @@ def test_translate_table_is_opencc_t2s_on_every_traditional_character() -> None:
     table, _ = _t2s_tables()
     every = "".join(chr(c) for c in sorted(table))
     assert _t2s(every) == _opencc(every)
+
+
+# -- the shortcuts of normalize give the same results as the long way ----------------------------
+
+# Pieces of text that the steps of normalize work on (or nearly do), for the properties below.
+_PIECES = [
+    "项目",
+    "建设",
+    "濟",
+    "項",
+    "國",
+    "乾",
+    "於",
+    "𠁞",
+    "𠌥",
+    "𠀀",
+    "a",
+    "Z",
+    "5",
+    "１",
+    "Ａ",
+    "ｚ",
+    "％",
+    "．",
+    ".",
+    "(",
+    ")",
+    "（",
+    "）",
+    "jì",
+    "xiàng",
+    "ü",
+    "é",
+    "abc",
+    " ",
+    "  ",
+    "\u3000",
+    "\xa0",
+    "\t",
+    "\u200b",
+    "\n",
+    "\n\n",
+    "\r\n",
+    ",",
+    ",,",
+    "。",
+    "、",
+    "<p>",
+    "</p>",
+    "<br>",
+    "<td>",
+    "&amp;",
+    "&nbsp;",
+    "<",
+]
+_TEXTS = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXTS)
+def test_a_step_skipped_by_its_hint_has_nothing_to_do(text: str) -> None:
+    patterns = get_patterns()
+    for name in ("norm_fullwidth", "norm_pinyin"):
+        if patterns.regex(name).search(text):
+            assert patterns.regex(f"{name}_hint").search(text), name
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXTS)
+def test_has_traditional_is_a_lookup_of_every_character(text: str) -> None:
+    traditional = normalize_module._traditional_chars()
+    assert normalize_module._has_traditional(text) == (not traditional.isdisjoint(text))
+
+
+def _visual_by_definition(nt: NormalizedText, start: int, end: int, tags: bool) -> str:
+    """visual_text as documented: a space between two characters wherever the original
+    has whitespace (or a tag) between them."""
+    assert nt.starts is not None and nt.ends is not None
+    gap = get_patterns().regex("norm_visual_gap" if tags else "norm_space_gap")
+    parts: list[str] = []
+    segment = start
+    for i in range(start, end - 1):
+        left, right = nt.ends[i], nt.starts[i + 1]
+        if right > left and gap.search(nt.original, left, right):
+            parts.append(nt.text[segment : i + 1])
+            segment = i + 1
+    parts.append(nt.text[segment:end])
+    return " ".join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXTS, tags=st.booleans(), data=st.data())
+def test_visual_text_is_its_definition(text: str, tags: bool, data: st.DataObject) -> None:
+    nt = normalize(text)
+    spans = [(line.start, line.end) for line in nt.lines] + [(0, len(nt.text))]
+    start = data.draw(st.integers(0, len(nt.text)))
+    spans.append((start, data.draw(st.integers(start, len(nt.text)))))
+    for start, end in spans:
+        assert nt.visual_text(start, end, tags=tags) == _visual_by_definition(nt, start, end, tags)
+
+
+@pytest.mark.parametrize(
+    ("begin", "end"),
+    [(0, 0), (0, 1), (1, 1), (1, 5), (0, 1 << 16), (1, (1 << 16) + 1), (5, 70_000), (0, 1 << 21)],
+)
+def test_count_is_a_range(begin: int, end: int) -> None:
+    assert normalize_module._count(begin, end) == array("l", range(begin, end))

@@ -120,8 +120,12 @@ def _is_related_heading(text: str) -> bool:
 
 
 def _is_strong_footer(text: str) -> bool:
-    match = _regex("bp_footer_strong").search(text)
-    return match is not None and (len(text) <= _FOOTER_MAX_LEN or match.start() == 0)
+    matches = [_regex("bp_footer_strong").search(text)]
+    # The Latin phrases (a slower, case-insensitive pattern) only where a letter could start one.
+    if _regex("bp_footer_strong_latin_hint").search(text):
+        matches.append(_regex("bp_footer_strong_latin").search(text))
+    starts = [match.start() for match in matches if match is not None]
+    return bool(starts) and (len(text) <= _FOOTER_MAX_LEN or min(starts) == 0)
 
 
 def classify_line(text: str, visual: str | None = None) -> LineKind:

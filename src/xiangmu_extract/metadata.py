@@ -102,11 +102,21 @@ def _page(nt: NormalizedText) -> _Page:
 
 
 def _search(
-    page: _Page, name: str, lines: tuple[Line, ...]
+    page: _Page, name: str, lines: tuple[Line, ...], *, hint: str | None = None
 ) -> Iterator[tuple[Line, re.Match[str]]]:
+    """The first match of pattern ``name`` in each of ``lines`` that has one.
+
+    ``hint`` names a quick pattern that every match contains: lines without it are
+    skipped (for a pattern that starts with a lookbehind, which the regex engine
+    tries at every position of the line).
+    """
     regex = _regex(name)
+    quick = None if hint is None else _regex(hint)
     for line in lines:
-        match = regex.search(page.text(line))
+        text = page.text(line)
+        if quick is not None and quick.search(text) is None:
+            continue
+        match = regex.search(text)
         if match is not None:
             yield line, match
 
@@ -254,19 +264,27 @@ def _title(page: _Page, anchor: Line | None) -> MetaField | None:
 # -- media and author -----------------------------------------------------------
 
 
-def _media_from(page: _Page, name: str, lines: tuple[Line, ...]) -> MetaField | None:
-    for line, match in _search(page, name, lines):
+def _media_from(
+    page: _Page, name: str, lines: tuple[Line, ...], *, hint: str | None = None
+) -> MetaField | None:
+    for line, match in _search(page, name, lines, hint=hint):
         if match.group("media") not in _not_media():
             return _field(line, match, "media")
     return None
 
 
 def _media(page: _Page, dateline: _Dateline | None) -> MetaField | None:
-    found = _media_from(page, "meta_source_label", page.header)
+    found = _source_label(page, page.header)
     found = found or _media_from(page, "meta_byline_media", page.header)
     found = found or (dateline.media if dateline is not None else None)
-    found = found or _media_from(page, "meta_source_label", page.lines)
+    found = found or _source_label(page, page.lines)
     return found or _media_from(page, "meta_published_by", page.lines)
+
+
+def _source_label(page: _Page, lines: tuple[Line, ...]) -> MetaField | None:
+    """The outlet of a label such as "来源:余杭晨报". Only lines with a source word are
+    searched (the pattern starts with lookbehinds)."""
+    return _media_from(page, "meta_source_label", lines, hint="meta_source_word_hint")
 
 
 def _author(page: _Page) -> MetaField | None:

@@ -10,12 +10,13 @@ Every character of the normalized text comes from exactly one stretch of the
 original (usually one character; a whole ``&amp;`` or ``<br>`` for the
 character it became), kept in two index arrays, so that
 :meth:`NormalizedText.to_original` turns any span of the normalized text into
-the span of the original that produced it. Each step first checks with a
-regex search whether it has anything to do.
+the span of the original that produced it. Each step first checks, with a
+search for the characters it works on, whether it has anything to do.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import re
@@ -36,6 +37,8 @@ _Edit = tuple[int, int, Sequence[_Piece]]
 
 # Lines longer than this are never menus or widgets: no need for their visual form.
 _VISUAL_MAX_LEN = 200
+# Offset arrays of texts up to this long are copied from a cached count (see _count).
+_COUNT_CACHE_MAX = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,16 +98,19 @@ class NormalizedText:
         between Chinese characters are removed by normalization; menus and
         headlines need them back)."""
         piece = self.text[start:end]
-        if self.starts is None or self.ends is None or end - start < 2:
+        starts, ends = self.starts, self.ends
+        if starts is None or ends is None or end - start < 2:
             return piece
-        if self.ends[start : end - 1] == self.starts[start + 1 : end]:
+        if ends[start : end - 1] == starts[start + 1 : end]:
             return piece
         gap = get_patterns().regex("norm_visual_gap" if tags else "norm_space_gap")
         parts: list[str] = []
         segment = start
-        for i in range(start, end - 1):
-            left, right = self.ends[i], self.starts[i + 1]
-            if right > left and gap.search(self.original, left, right):
+        # Rather than look between every two characters: each gap character of the original
+        # that no character came from lies between characters i and i + 1 (found by bisection).
+        for match in gap.finditer(self.original, starts[start], ends[end - 1]):
+            i = bisect.bisect_right(starts, match.start(), start, end) - 1
+            if ends[i] <= match.start() and i + 1 > segment:
                 parts.append(self.text[segment : i + 1])
                 segment = i + 1
         parts.append(self.text[segment:end])
@@ -122,7 +128,7 @@ class _Buffer:
     @classmethod
     def of(cls, original: str) -> _Buffer:
         size = len(original)
-        return cls(original, array("l", range(size)), array("l", range(1, size + 1)))
+        return cls(original, _count(0, size), _count(1, size + 1))
 
     def apply(self, edits: Iterable[_Edit]) -> None:
         """Apply non-overlapping edits, given left to right."""
@@ -160,6 +166,25 @@ class _Buffer:
                     yield match.start(), match.end(), replacement
 
         self.apply(edits())
+
+
+@functools.cache
+def _count_bytes(capacity: int) -> bytes:
+    """The machine bytes of ``array("l", range(capacity))`` (bytes: cached, never changed)."""
+    return array("l", range(capacity)).tobytes()
+
+
+def _count(begin: int, end: int) -> array[int]:
+    """``array("l", range(begin, end))``, copied from a cached count when it is not too long:
+    copying memory is a hundred times faster than making a number for every position."""
+    numbers: array[int] = array("l")
+    if end > _COUNT_CACHE_MAX:
+        numbers.extend(range(begin, end))
+        return numbers
+    capacity = max(1 << 16, 1 << end.bit_length())  # one cached count per power of two
+    size = numbers.itemsize
+    numbers.frombytes(memoryview(_count_bytes(capacity))[begin * size : end * size])
+    return numbers
 
 
 def _regex(name: str) -> re.Pattern[str]:
@@ -227,14 +252,16 @@ def _halfwidth_table() -> dict[int, int]:
 
 
 def _to_halfwidth(buf: _Buffer) -> None:
-    regex = _regex("norm_fullwidth")
-    if regex.search(buf.text):
+    # The full pattern (a lookbehind in one branch) tries every position: first a quick look.
+    if _regex("norm_fullwidth_hint").search(buf.text):
         table = _halfwidth_table()
-        buf.text = regex.sub(lambda m: m.group().translate(table), buf.text)
+        buf.text = _regex("norm_fullwidth").sub(lambda m: m.group().translate(table), buf.text)
 
 
 def _drop_pinyin(buf: _Buffer) -> None:
-    buf.rewrite(_regex("norm_pinyin"), lambda m: [])
+    # An annotation has a tone-marked vowel: without one, no need for the full pattern.
+    if _regex("norm_pinyin_hint").search(buf.text):
+        buf.rewrite(_regex("norm_pinyin"), lambda m: [])
 
 
 def _space_pieces(match: re.Match[str]) -> list[_Piece] | None:
@@ -317,20 +344,35 @@ def _traditional_chars() -> frozenset[str]:
     return frozenset(get_patterns().words("norm_traditional_chars"))
 
 
+@functools.cache
+def _bmp_traditional_char() -> re.Pattern[str]:
+    """One of the traditional characters below U+10000: a regex search finds it ten
+    times faster than a set lookup of every character. (The few astral ones stay out:
+    Python's regex engine compares a character with a class's astral members one by one.)"""
+    return re.compile(alternation(c for c in _traditional_chars() if c <= "\uffff"))
+
+
+def _has_traditional(text: str) -> bool:
+    """Does ``text`` have one of the characters of lexicon norm_traditional_chars?"""
+    if _bmp_traditional_char().search(text):
+        return True
+    has_astral = _regex("norm_astral_char").search(text) is not None
+    return has_astral and not _traditional_chars().isdisjoint(text)
+
+
 def _convert_traditional(buf: _Buffer) -> None:
     """Convert every line that has a traditional character.
 
     A conversion that keeps the length keeps the offsets; a line whose length
     changes is converted again character by character, with offsets.
     """
-    traditional = _traditional_chars()
-    if traditional.isdisjoint(buf.text):
+    if not _has_traditional(buf.text):
         return
     out: list[str] = []
     uneven: list[tuple[int, int]] = []
     pos = 0
     for line in buf.text.split("\n"):
-        converted = line if traditional.isdisjoint(line) else _t2s(line)
+        converted = _t2s(line) if _has_traditional(line) else line
         if len(converted) != len(line):
             uneven.append((pos, pos + len(line)))
             converted = line
@@ -353,13 +395,15 @@ def _per_char_edits(text: str, ranges: list[tuple[int, int]]) -> Iterable[_Edit]
 
 
 def _drop_blank_lines(buf: _Buffer) -> None:
-    def pieces(match: re.Match[str]) -> list[_Piece]:
+    def pieces(match: re.Match[str]) -> list[_Piece] | None:
         begin, finish = match.span()
         if begin == 0 or finish == len(match.string):
             return []
+        if finish - begin == 1:
+            return None  # a line break between two lines
         return [("\n", begin, begin + 1)]
 
-    buf.rewrite(_regex("norm_blank_lines"), pieces)
+    buf.rewrite(_regex("norm_line_breaks"), pieces)
 
 
 def _line_spans(text: str) -> list[tuple[int, int]]:
