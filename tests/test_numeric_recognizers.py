@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xiangmu_extract.mentions import MoneyMention
 from xiangmu_extract.numeric import (
@@ -259,3 +261,51 @@ def test_start_sets_admit_every_word(start_fragment: str, list_prefixes: tuple[s
     words = [w for p in list_prefixes for n in _start_lists(p) for w in pats.words(n)]
     assert words
     assert [w for w in words if not start.match(w)] == []
+
+
+# Characters that amounts and dates are written with, and some that stand next to them.
+_NUMERIC_ALPHABET = (
+    "0123456789.,-—至 〇一二两三十百千万亿点"  # numbers, ranges
+    "个元吨平方米年月日号季度第上下半今本"  # units, currencies, dates
+    "约超以多余人民币RMB"  # qualifiers, the 人民币 prefix
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "no_start"),
+    [
+        ("money_amount_body", "num_no_start"),
+        ("qty_amount_body", "num_no_start"),
+        ("date_expression", "date_no_start"),
+    ],
+)
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet=_NUMERIC_ALPHABET, max_size=30))
+def test_no_start_tests_only_skip_positions_where_nothing_starts(
+    body: str, no_start: str, text: str
+) -> None:
+    pats = get_patterns()
+    expression, skip = re.compile(pats.source(body)), re.compile(pats.source(no_start))
+    skipped = [i for i in range(len(text)) if skip.match(text, i)]
+    assert [i for i in skipped if expression.match(text, i)] == []
+
+
+# Amounts next to digits, commas and points: a number is read whole or not at all.
+@pytest.mark.parametrize(
+    ("text", "money", "quantities"),
+    [
+        ("343,688万元", [(0, 9, 3_436_880_000)], []),
+        ("1,2345万元", [(2, 8, 23_450_000)], []),
+        ("1,234,567,890,123万元", [(0, 19, 1.234567890123e16)], []),
+        ("12.5.3亿元", [], []),
+        ("1.2.3万吨", [], []),
+        ("人民币3亿多", [(0, 5, 300_000_000)], []),
+        ("5千瓦", [], [(0, 3, 5)]),
+        ("2022年5月投资3000万元", [(9, 15, 30_000_000)], []),
+    ],
+)
+def test_amounts_next_to_digits_commas_and_points(
+    text: str, money: list[tuple[int, int, float]], quantities: list[tuple[int, int, float]]
+) -> None:
+    assert [(m.start, m.end, m.value) for m in find_money(text)] == money
+    assert [(q.start, q.end, q.value) for q in find_quantities(text)] == quantities

@@ -120,6 +120,8 @@ def parse_chinese_number(text: str) -> Decimal | None:
         return None
 
 
+# Amounts repeat within and across articles ("2022", "1亿"): each string is parsed once.
+@functools.lru_cache(maxsize=4096)
 def read_number(text: str) -> ParsedNumber | None:
     """Read a whole number string ("1.42亿", "3.6万多", "10余亿", "三千万", "343,688"), or None."""
     match = get_patterns().regex("num_number").fullmatch(text)

@@ -2,8 +2,9 @@
 
 Each family is one compiled regex from ``patterns/`` scanned with ``finditer`` (extract), and
 each match is resolved on its own (resolve): value, unit, currency, qualifier, ISO date. The
-results are sorted by start and made non-overlapping by :func:`resolve_overlaps`. Offsets are
-on the text given.
+results are sorted by start and do not overlap: ``finditer`` yields its matches that way, and
+capacities (one phrase can give several) go through :func:`resolve_overlaps`. Offsets are on
+the text given.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 from xiangmu_extract.mentions import (
     CapacityMention,
@@ -148,8 +149,8 @@ def _money(text: str, match: re.Match[str]) -> MoneyMention | None:
 
 def find_money(text: str) -> list[MoneyMention]:
     """Amounts of money ("总投资3亿元以上" -> the "3亿元以上" part), value in currency units."""
-    found = (_money(text, m) for m in get_patterns().regex("money_amount").finditer(text))
-    return resolve_overlaps(m for m in found if m is not None)
+    matches = get_patterns().regex("money_amount").finditer(text)
+    return [money for m in matches if (money := _money(text, m)) is not None]
 
 
 # -- quantities ----------------------------------------------------------------------------
@@ -181,8 +182,8 @@ def _quantity(match: re.Match[str]) -> QuantityMention | None:
 
 def find_quantities(text: str) -> list[QuantityMention]:
     """Numbers with a unit, 万/亿 multiplied out: "20.87万吨" -> 208700 吨 (kind capacity)."""
-    found = (_quantity(m) for m in get_patterns().regex("qty_amount").finditer(text))
-    return resolve_overlaps(q for q in found if q is not None)
+    matches = get_patterns().regex("qty_amount").finditer(text)
+    return [quantity for m in matches if (quantity := _quantity(m)) is not None]
 
 
 # -- capacities ----------------------------------------------------------------------------
@@ -286,16 +287,22 @@ def parse_reference(reference: str | date | None) -> Reference | None:
 
 @dataclass(frozen=True, slots=True)
 class _DateParts:
-    """One date expression split into what it says, before any reference is applied."""
+    """What one date expression says, before any reference is applied."""
 
-    start: int
-    end: int
     year: int | None = None  # written: 2022年, 二〇二二年, 2022-02-24
     year_offset: int | None = None  # 去年 -1, 明年 +1, …
     month: int | None = None
     day: int | None = None
     month_offset: int | None = None  # 上月 -1, 本月 0, 下月 +1
     suffix: str | None = None  # period after the year: "-H1", "-Q3", "-12", ""
+
+
+class _FoundDate(NamedTuple):
+    """A date expression found in a text: where it is and what it says."""
+
+    start: int
+    end: int
+    parts: _DateParts
 
 
 @functools.cache
@@ -321,8 +328,10 @@ def _int(text: str | None) -> int | None:
     return None if value is None else int(value)
 
 
-def _read_date(match: re.Match[str]) -> _DateParts | None:
-    g = get_patterns().regex("date_parts").fullmatch(match.group())
+# The same expressions ("2022年", "今年", "年底") come back in article after article.
+@functools.lru_cache(maxsize=4096)
+def _read_date(expression: str) -> _DateParts | None:
+    g = get_patterns().regex("date_parts").fullmatch(expression)
     if g is None:
         return None
     year, month, day = (_int(g[k] or g[k2] or g[k3]) for k, k2, k3 in _DATE_FIELDS)
@@ -331,8 +340,6 @@ def _read_date(match: re.Match[str]) -> _DateParts | None:
     if (month is not None and not 1 <= month <= _MONTHS) or (day is not None and day > _DAYS):
         return None
     return _DateParts(
-        start=match.start(),
-        end=match.end(),
         year=year,
         year_offset=_year_offsets()[g["yrel"]] if g["yrel"] else None,
         month=month,
@@ -385,20 +392,24 @@ def find_dates(text: str, reference: str | date | None = None) -> list[DateMenti
     """
     pats = get_patterns()
     ref = parse_reference(reference)
-    found = [p for m in pats.regex("date_scan").finditer(text) if (p := _read_date(m)) is not None]
+    found = [
+        _FoundDate(m.start(), m.end(), parts)
+        for m in pats.regex("date_scan").finditer(text)
+        if (parts := _read_date(m.group())) is not None
+    ]
     join = pats.regex("date_range_join")
     mentions: list[DateMention] = []
     i = 0
     while i < len(found):
         first = found[i]
-        value, relative, year = _resolve_date(first, ref, None)
+        value, relative, year = _resolve_date(first.parts, ref, None)
         nxt = found[i + 1] if i + 1 < len(found) else None
         if nxt is None or not join.fullmatch(text, first.end, nxt.start):
             mentions.append(DateMention(first.start, first.end, value, relative))
             i += 1
             continue
-        end_value, end_relative, _ = _resolve_date(nxt, ref, (year, relative))
+        end_value, end_relative, _ = _resolve_date(nxt.parts, ref, (year, relative))
         mentions.append(DateMention(first.start, first.end, value, relative, "start"))
         mentions.append(DateMention(nxt.start, nxt.end, end_value, end_relative, "end"))
         i += 2
-    return resolve_overlaps(mentions)
+    return mentions
