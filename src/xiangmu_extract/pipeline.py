@@ -58,7 +58,9 @@ def extract(
     )
     warnings: list[str] = []
     # most pages of a crawl name no project at all: no head word, nothing to link
-    projects = _projects(nt, meta, reference, warnings) if may_name_projects(nt.text) else []
+    projects = (
+        _article_projects(nt, meta, reference, warnings) if may_name_projects(nt.text) else []
+    )
     return Document(
         doc_id=doc_id,
         source=source,
@@ -85,7 +87,7 @@ def extract_file(
     return extract(text, reference_date=reference_date, doc_id=Path(path).stem, source=str(path))
 
 
-def _projects(
+def _article_projects(
     nt: NormalizedText, meta: Metadata, reference: str | date | None, warnings: list[str]
 ) -> list[Project | None]:
     """recognize -> link -> validate: the projects of the article (None for one dropped)."""
