@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from opencc import OpenCC
 
 import xiangmu_extract.normalize as normalize_module
+from compiled import sources_only
 from xiangmu_extract.normalize import NormalizedText, normalize
 from xiangmu_extract.patterns import get_patterns
 from xiangmu_extract.reader import read_text
@@ -222,6 +223,7 @@ def test_idempotent(original: str) -> None:
     assert normalize(once).text == once
 
 
+@sources_only
 def test_traditional_conversion_that_changes_length_keeps_offsets(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

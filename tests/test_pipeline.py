@@ -6,6 +6,7 @@ records); nothing here reads data/gold.
 
 from __future__ import annotations
 
+import importlib
 import re
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from compiled import COMPILED, EXPECT_COMPILED, is_compiled, sources_only
 from xiangmu_extract import Document, InputError, Project, extract, extract_file, pipeline
 from xiangmu_extract.draft import Draft
 from xiangmu_extract.mentions import DateMention
@@ -521,6 +523,7 @@ def test_a_5_mb_file_completes(tmp_path: Path) -> None:
 
 
 # -- 6. a bad value is dropped with a warning, never the article ---------------------
+@sources_only
 def test_an_invalid_date_is_dropped_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
     target = "雷山县年产5万公斤茶叶加工扩建项目"
     real_pick_date = Draft.pick_date
@@ -540,6 +543,7 @@ def test_an_invalid_date_is_dropped_with_a_warning(monkeypatch: pytest.MonkeyPat
     assert any("start_date" in w and target in w for w in doc.warnings), doc.warnings
 
 
+@sources_only
 def test_an_invalid_project_is_dropped_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
     target = "金马苯加氢项目"
     real_status = Draft.status
@@ -578,6 +582,7 @@ def _without_heads(text: str) -> str:
     return text
 
 
+@sources_only
 @pytest.mark.parametrize("doc", ARTICLES)
 def test_an_article_without_head_words_is_not_linked_and_loses_nothing(
     doc: str, monkeypatch: pytest.MonkeyPatch
@@ -590,3 +595,11 @@ def test_an_article_without_head_words_is_not_linked_and_loses_nothing(
     monkeypatch.setattr(pipeline, "may_name_projects", lambda _text: True)
     assert extract(text) == shortcut
     assert shortcut.projects == []
+
+
+@pytest.mark.skipif(not EXPECT_COMPILED, reason="only under `make unit-compiled`")
+@pytest.mark.parametrize("module", ["normalize", "numeric", "segment", "names", "link", "pipeline"])
+def test_the_compiled_run_imports_compiled_modules(module: str) -> None:
+    """`make unit-compiled` tests the wheel's compiled modules, not the sources again."""
+    assert COMPILED
+    assert is_compiled(importlib.import_module(f"xiangmu_extract.{module}").__file__ or "")
