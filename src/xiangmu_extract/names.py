@@ -68,6 +68,7 @@ class _Lexicon:
     types: frozenset[str]
     not_core: frozenset[str]  # type words and punctuation: not what tells names apart
     stops: frozenset[str]
+    org_stops: frozenset[str]  # what ends a company name: the stops but company suffixes
     generic: frozenset[str]
     not_after: frozenset[str]
     openers: frozenset[str]
@@ -89,6 +90,9 @@ def lexicon() -> _Lexicon:
         types=frozenset(p.words("name_type_words")),
         not_core=frozenset(p.words("name_type_words")) | PUNCT | OPEN_QUOTES | CLOSE_QUOTES,
         stops=frozenset(p.words("name_stop_words")),
+        org_stops=frozenset(p.words("name_stop_words"))
+        - frozenset(p.words("org_suffixes"))
+        - {"企业"},
         generic=frozenset(p.words("name_generic_words")),
         not_after=frozenset(p.words("name_not_after")),
         openers=frozenset(p.words("name_reference_openers")),
@@ -180,16 +184,11 @@ def _org_before(tokens: Tokens, j: int, lex: _Lexicon, text: str, base: int) -> 
     """The organisation whose suffix word is ``tokens.words[j - 1]``, if any."""
     if j <= 0 or tokens.words[j - 1] not in lex.org_suffixes:
         return None
-    start, _ = _scan_left(tokens.words, j, lex, stops=_org_stops(lex), org_mode=True)
+    start, _ = _scan_left(tokens.words, j, lex, stops=lex.org_stops, org_mode=True)
     if start >= j - 1:
         return None
     s, e = tokens.start(start), tokens.end(j - 1)
     return Phrase(text[s - base : e - base], s, e)
-
-
-@functools.cache
-def _org_stops(lex: _Lexicon) -> frozenset[str]:
-    return lex.stops - lex.org_suffixes - {"企业"}
 
 
 def _core_words(words: Sequence[str], lex: _Lexicon) -> list[str]:
@@ -485,7 +484,7 @@ def find_orgs(text: str, base: int = 0) -> list[Phrase]:
     tokens = tokenize(text, base)
     words = tokens.words
     found: list[Phrase] = []
-    stops = _org_stops(lex)
+    stops = lex.org_stops
     for i, word in enumerate(words):
         if word not in lex.org_suffixes or _org_continues(words, i + 1, lex):
             continue
