@@ -388,3 +388,7 @@ def _main(argv: list[str]) -> int:
 def extract_main(argv: list[str] | None = None) -> int:
     """The ``extract`` console script."""
     return _closed_pipe_is_fine(run_extract)(sys.argv[1:] if argv is None else argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
