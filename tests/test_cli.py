@@ -277,6 +277,15 @@ def test_python_m_reports_a_missing_file_with_status_1() -> None:
     assert json.loads(done.stdout)["doc_id"] == "d02"
 
 
+@pytest.mark.parametrize("module", ["xiangmu_extract", "xiangmu_extract.cli"])
+def test_python_dash_m_runs_the_command_line(module: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", module, "extract", str(D02)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["doc_id"] == "d02"
+
+
 def test_a_reader_that_stops_early_is_not_an_error() -> None:
     """``extract *.txt | head``: the closed pipe ends the command quietly."""
     files = [str(p) for p in sorted(RAW.glob("*.txt"))] * 4  # more than a pipe buffer holds
