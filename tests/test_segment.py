@@ -17,15 +17,19 @@ from xiangmu_extract.segment import Dictionary, cut, dictionary, tokenize
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 
 
-@pytest.fixture(scope="module")
-def jieba_cut() -> Any:
+def _jieba(d: Dictionary) -> Any:
+    """jieba's ``cut(text, HMM=False)`` over the prefix dictionary of ``d``."""
     import jieba
 
     tok = jieba.Tokenizer()
-    d = dictionary()
     tok.FREQ, tok.total = d.freq, sum(d.freq.values())
     tok.initialized = True
     return lambda text: list(tok.cut(text, HMM=False))
+
+
+@pytest.fixture(scope="module")
+def jieba_cut() -> Any:
+    return _jieba(dictionary())
 
 
 def _sentences() -> list[str]:
@@ -51,6 +55,39 @@ _ALPHABET = "海宁黄湾镇嘉兴市县区项目工程产业园有限公司集�
 @given(st.text(alphabet=_ALPHABET, max_size=40))
 def test_random_text_is_cut_as_jieba_cuts_it(jieba_cut: Any, text: str) -> None:
     assert cut(text) == jieba_cut(text)
+
+
+def _dictionary_texts() -> st.SearchStrategy[str]:
+    """Texts made of the dictionary's own words, their halves and characters: words that
+    overlap, several words at one place, walks through prefixes that are no word."""
+    words = sorted(w for w, weight in dictionary().freq.items() if weight)
+    pieces = st.one_of(
+        st.sampled_from(words),
+        st.sampled_from(words).map(lambda w: w[1:]),
+        st.sampled_from(words).map(lambda w: w[:-1]),
+        st.sampled_from(sorted({c for w in words for c in w})),
+        st.sampled_from(["A", "b", "12", "3.5", " ", "\r\n", ",", "。", "(", "-"]),
+    )
+    return st.lists(pieces, max_size=20).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.deferred(_dictionary_texts))
+def test_dictionary_words_are_cut_as_jieba_cuts_them(jieba_cut: Any, text: str) -> None:
+    assert cut(text) == jieba_cut(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_small_dictionaries_are_cut_as_jieba_cuts_them(data: st.DataObject) -> None:
+    # few characters, many words: routes of the same score are frequent, and the scores of
+    # the rest of the block decide between them, as in jieba
+    alphabet = data.draw(st.sampled_from(["AB", "A甲", "AB甲"]))
+    words = data.draw(st.sets(st.text(alphabet, min_size=2, max_size=6), min_size=1, max_size=12))
+    pieces = st.sampled_from([*sorted(words), *alphabet, ",", "1", " "])
+    text = "".join(data.draw(st.lists(pieces, max_size=14)))
+    d = Dictionary.of(words)
+    assert cut(text, d) == _jieba(d)(text)
 
 
 @pytest.mark.parametrize(
@@ -82,3 +119,34 @@ def test_ties_go_to_the_longer_word_as_in_jieba() -> None:
     assert cut("ABCD", d) == ["ABC", "D"]  # a word, then a single letter
     d = Dictionary.of({"甲乙", "乙丙"})
     assert cut("甲乙丙", d) == ["甲乙", "丙"]
+    d = Dictionary.of({"AA", "AAA"})
+    assert cut("AAAAA", d) == ["AAA", "AA"]  # two words either way
+
+
+@pytest.mark.parametrize(
+    ("words", "text", "expected"),
+    [
+        # routes with as many words and single characters either way: jieba's float sums,
+        # from the end of the block, choose (found against variants that sum otherwise)
+        (
+            {"ABA", "BA", "BAAAB", "BABBA", "BB"},
+            "BAAABABABBABBBAB",
+            ["BA", "A", "ABA", "BABBA", "BB", "BA", "B"],
+        ),
+        (  # the block ends before ","
+            {"AA", "AAAABA", "AAAB", "ABBABA", "BABBBB"},
+            "AAAAAABAAAAAABAAAABABBABA,",
+            ["AA", "AAAABA", "AA", "AAAB", "AA", "AA", "B", "ABBABA", ","],
+        ),
+    ],
+)
+def test_equal_routes_are_chosen_by_jiebas_float_sums(
+    words: set[str], text: str, expected: list[str]
+) -> None:
+    d = Dictionary.of(words)
+    assert cut(text, d) == _jieba(d)(text) == expected
+
+
+def test_a_word_outside_the_blocks_is_refused() -> None:
+    with pytest.raises(ValueError, match="甲,乙"):
+        Dictionary.of({"甲乙", "甲,乙"})
