@@ -183,7 +183,10 @@ def same_project(name: str, draft: Draft, places: frozenset[str]) -> bool:
             return True
         if _ORDINALS.findall(a) == _ORDINALS.findall(b) and len(short) >= 6:
             matcher = difflib.SequenceMatcher(None, short, long_)
-            if matcher.find_longest_match().size >= 4 and _lcs_ratio(short, long_) >= SIMILAR_NAMES:
+            if (
+                matcher.find_longest_match().size >= 4
+                and _matched(matcher) / len(short) >= SIMILAR_NAMES
+            ):
                 return True
     if draft.company and len(a) >= 2:
         company = _key(draft.company.text)
@@ -207,6 +210,6 @@ def _brand_alias(short: str, long_: str, places: frozenset[str]) -> bool:
     return False
 
 
-def _lcs_ratio(a: str, b: str) -> float:
-    blocks = difflib.SequenceMatcher(None, a, b).get_matching_blocks()
-    return sum(b.size for b in blocks) / len(a) if a else 0.0
+def _matched(matcher: difflib.SequenceMatcher[str]) -> int:
+    """How many characters of one name are in blocks matching the other."""
+    return sum(b.size for b in matcher.get_matching_blocks())
