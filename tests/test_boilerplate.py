@@ -395,6 +395,11 @@ def test_lines_naming_gold_projects_are_body(page: str, names: list[str]) -> Non
         ("Copyright " + PROSE * 5, "footer"),
         (PROSE * 5 + " Copyright", "body"),
         (PROSE * 5 + "本文由杭州厂房网发布", "body"),
+        # a long line: whichever pattern matches at its start
+        ("Copyright " + PROSE * 5 + "版权所有", "footer"),
+        ("版权所有 " + PROSE * 5 + "Copyright", "footer"),
+        (PROSE * 5 + "版权所有 Copyright", "body"),
+        ("ICP" + PROSE * 5 + "版权所有", "body"),
     ],
 )
 def test_strong_footers(line: str, kind: str) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import random
 from array import array
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from re import Match
 
 import pytest
 from hypothesis import given, settings
@@ -299,9 +301,23 @@ def test_translate_table_is_opencc_t2s(text: str) -> None:
 def test_translate_table_is_opencc_t2s_on_every_traditional_character() -> None:
     from xiangmu_extract.normalize import _t2s, _t2s_tables
 
-    table, _ = _t2s_tables()
+    table = _t2s_tables().table
     every = "".join(chr(c) for c in sorted(table))
     assert _t2s(every) == _opencc(every)
+
+
+def test_translate_table_is_opencc_t2s_on_every_phrase_of_opencc() -> None:
+    """Every phrase of OpenCC's t2s phrase dictionary, alone and in a sentence (the
+    quick check for the phrases the table gets wrong never misses one)."""
+    import opencc
+
+    from xiangmu_extract.normalize import _t2s
+
+    dictionary = Path(opencc.__file__).parent / "dictionary" / "TSPhrases.txt"
+    lines = dictionary.read_text(encoding="utf-8").splitlines()
+    for phrase in (line.partition("\t")[0] for line in lines):
+        for text in (phrase, f"在{phrase}的項目"):
+            assert _t2s(text) == _opencc(text), text
 
 
 # -- the shortcuts of normalize give the same results as the long way ----------------------------
@@ -367,6 +383,50 @@ def test_a_step_skipped_by_its_hint_has_nothing_to_do(text: str) -> None:
     for name in ("norm_fullwidth", "norm_pinyin"):
         if patterns.regex(name).search(text):
             assert patterns.regex(f"{name}_hint").search(text), name
+
+
+def _lines_of(text: str) -> normalize_module._Buffer:
+    """A buffer of ``text`` with its line breaks normalized (the steps below run after that)."""
+    buf = normalize_module._Buffer.of(text)
+    normalize_module._normalize_line_breaks(buf)
+    return buf
+
+
+def _rewritten(
+    text: str, name: str, edit: Callable[[Match[str]], Sequence[tuple[str, int, int]] | None]
+) -> normalize_module._Buffer:
+    """The long way: every match of pattern ``name`` in the whole text, edited."""
+    buf = _lines_of(text)
+    buf.rewrite(get_patterns().regex(name), edit)
+    return buf
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXTS)
+def test_pinyin_searched_line_by_line_is_pinyin_searched_in_the_whole_text(text: str) -> None:
+    buf = _lines_of(text)
+    normalize_module._drop_pinyin(buf)
+    whole = _rewritten(text, "norm_pinyin", lambda match: [])
+    assert (buf.text, buf.starts, buf.ends) == (whole.text, whole.starts, whole.ends)
+
+
+def _blank_line_pieces(match: Match[str]) -> list[tuple[str, int, int]] | None:
+    """Blank lines by their definition: line breaks at either end go, a run of them
+    becomes its first one."""
+    begin, finish = match.span()
+    if begin == 0 or finish == len(match.string):
+        return []
+    return None if finish - begin == 1 else [("\n", begin, begin + 1)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXTS)
+def test_blank_lines_dropped_line_by_line_are_runs_of_line_breaks(text: str) -> None:
+    buf = _lines_of(text)
+    lines = normalize_module._drop_blank_lines(buf)
+    runs = _rewritten(text, "norm_line_breaks", _blank_line_pieces)
+    assert (buf.text, buf.starts, buf.ends) == (runs.text, runs.starts, runs.ends)
+    assert lines == (buf.text.split("\n") if buf.text else [])
 
 
 @settings(max_examples=300, deadline=None)

@@ -76,7 +76,9 @@ _WEAK_CHECKS: tuple[tuple[str, LineKind], ...] = (
 )
 
 
+@functools.cache
 def _regex(name: str) -> re.Pattern[str]:
+    """The compiled pattern ``name`` (looked up once: every line asks for a dozen)."""
     return get_patterns().regex(name)
 
 
@@ -120,12 +122,15 @@ def _is_related_heading(text: str) -> bool:
 
 
 def _is_strong_footer(text: str) -> bool:
-    matches = [_regex("bp_footer_strong").search(text)]
+    short = len(text) <= _FOOTER_MAX_LEN
+    found = _regex("bp_footer_strong").search(text)
+    if found is not None and (short or found.start() == 0):
+        return True  # whatever the Latin phrases say
     # The Latin phrases (a slower, case-insensitive pattern) only where a letter could start one.
-    if _regex("bp_footer_strong_latin_hint").search(text):
-        matches.append(_regex("bp_footer_strong_latin").search(text))
-    starts = [match.start() for match in matches if match is not None]
-    return bool(starts) and (len(text) <= _FOOTER_MAX_LEN or min(starts) == 0)
+    if not _regex("bp_footer_strong_latin_hint").search(text):
+        return False
+    latin = _regex("bp_footer_strong_latin").search(text)
+    return latin is not None and (short or latin.start() == 0)
 
 
 def classify_line(text: str, visual: str | None = None) -> LineKind:

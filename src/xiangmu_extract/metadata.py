@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from xiangmu_extract.boilerplate import is_prose, menu_items
 from xiangmu_extract.normalize import Line, NormalizedText
 from xiangmu_extract.patterns import get_patterns
+from xiangmu_extract.resolve import parse_date
 
 # Line kinds that never carry the article's metadata.
 _FOREIGN_KINDS = frozenset({"related", "teaser"})
@@ -72,12 +73,16 @@ class _Page:
     lines: tuple[Line, ...]  # every line except related-article lists and teasers
     header: tuple[Line, ...]  # the lines before the article prose
     article: tuple[Line, ...]  # the first lines of article prose
+    # the text of each line of ``lines`` by its start (cut once: a line is searched many times)
+    texts: dict[int, str]
 
     def text(self, line: Line) -> str:
-        return self.nt.line_text(line)
+        return self.texts[line.start]
 
 
+@functools.cache
 def _regex(name: str) -> re.Pattern[str]:
+    """The compiled pattern ``name`` (looked up once)."""
     return get_patterns().regex(name)
 
 
@@ -88,17 +93,18 @@ def _not_media() -> frozenset[str]:
 
 def _page(nt: NormalizedText) -> _Page:
     lines = tuple(line for line in nt.lines if line.kind not in _FOREIGN_KINDS)
+    texts = {line.start: nt.line_text(line) for line in lines}
     first = next(
         (
             i
             for i, line in enumerate(lines)
             if not line.boilerplate
             and line.end - line.start >= _ARTICLE_MIN_LEN
-            and is_prose(nt.line_text(line))
+            and is_prose(texts[line.start])
         ),
         len(lines),
     )
-    return _Page(nt, lines, lines[:first], lines[first : first + _DATELINE_LINES])
+    return _Page(nt, lines, lines[:first], lines[first : first + _DATELINE_LINES], texts)
 
 
 def _search(
@@ -135,14 +141,8 @@ def _valid_month_day(month: int, day: int) -> bool:
     return 1 <= month <= 12 and 1 <= day <= 31
 
 
-def _iso_date(text: str) -> str | None:
-    from xiangmu_extract.resolve import parse_date
-
-    return parse_date(text)
-
-
 def _date_field(line: Line, match: re.Match[str]) -> MetaField | None:
-    value = _iso_date(match.group("date"))
+    value = parse_date(match.group("date"))
     return None if value is None else _field(line, match, "date", value)
 
 
@@ -158,7 +158,8 @@ def _printed_date(page: _Page) -> tuple[MetaField, Line] | None:
         found = _date_field(line, match)
         if found is not None:
             return found, line
-    for line, match in _search(page, "meta_labelled_date", page.lines):
+    # the header's labelled dates are not valid: only the rest of the page is left
+    for line, match in _search(page, "meta_labelled_date", page.lines[len(page.header) :]):
         found = _date_field(line, match)
         if found is not None:
             return found, line
@@ -277,7 +278,8 @@ def _media(page: _Page, dateline: _Dateline | None) -> MetaField | None:
     found = _source_label(page, page.header)
     found = found or _media_from(page, "meta_byline_media", page.header)
     found = found or (dateline.media if dateline is not None else None)
-    found = found or _source_label(page, page.lines)
+    # the header's source labels name no outlet: only the rest of the page is left
+    found = found or _source_label(page, page.lines[len(page.header) :])
     return found or _media_from(page, "meta_published_by", page.lines)
 
 
@@ -288,11 +290,13 @@ def _source_label(page: _Page, lines: tuple[Line, ...]) -> MetaField | None:
 
 
 def _author(page: _Page) -> MetaField | None:
-    for line, match in _search(page, "meta_author", page.header + page.article):
+    first = page.header + page.article
+    for line, match in _search(page, "meta_author", first):
         return _field(line, match, "author")
-    for line, match in _search(page, "meta_author", page.lines):
-        if line.boilerplate:
-            return _field(line, match, "author")
+    # then a boilerplate line of the rest of the page (the first lines have no author)
+    rest = tuple(line for line in page.lines[len(first) :] if line.boilerplate)
+    for line, match in _search(page, "meta_author", rest):
+        return _field(line, match, "author")
     return None
 
 

@@ -21,10 +21,10 @@ import functools
 import html
 import re
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from xiangmu_extract.boilerplate import LineKind, classify_lines
 from xiangmu_extract.patterns import alternation, get_patterns
@@ -103,7 +103,7 @@ class NormalizedText:
             return piece
         if ends[start : end - 1] == starts[start + 1 : end]:
             return piece
-        gap = get_patterns().regex("norm_visual_gap" if tags else "norm_space_gap")
+        gap = _regex("norm_visual_gap" if tags else "norm_space_gap")
         parts: list[str] = []
         segment = start
         # Rather than look between every two characters: each gap character of the original
@@ -130,8 +130,10 @@ class _Buffer:
         size = len(original)
         return cls(original, _count(0, size), _count(1, size + 1))
 
-    def apply(self, edits: Iterable[_Edit]) -> None:
+    def apply(self, edits: Sequence[_Edit]) -> None:
         """Apply non-overlapping edits, given left to right."""
+        if not edits:
+            return
         text, starts, ends = self.text, self.starts, self.ends
         pieces: list[str] = []
         new_starts: array[int] = array("l")
@@ -146,8 +148,6 @@ class _Buffer:
                 new_starts.append(starts[first])
                 new_ends.append(ends[last - 1])
             pos = finish
-        if not pieces:
-            return
         pieces.append(text[pos:])
         new_starts += starts[pos:]
         new_ends += ends[pos:]
@@ -158,14 +158,12 @@ class _Buffer:
         self, regex: re.Pattern[str], edit: Callable[[re.Match[str]], Sequence[_Piece] | None]
     ) -> None:
         """Replace every match for which ``edit`` returns pieces (None: keep it)."""
-
-        def edits() -> Iterable[_Edit]:
-            for match in regex.finditer(self.text):
-                replacement = edit(match)
-                if replacement is not None:
-                    yield match.start(), match.end(), replacement
-
-        self.apply(edits())
+        edits: list[_Edit] = []
+        for match in regex.finditer(self.text):
+            replacement = edit(match)
+            if replacement is not None:
+                edits.append((match.start(), match.end(), replacement))
+        self.apply(edits)
 
 
 @functools.cache
@@ -187,7 +185,9 @@ def _count(begin: int, end: int) -> array[int]:
     return numbers
 
 
+@functools.cache
 def _regex(name: str) -> re.Pattern[str]:
+    """The compiled pattern ``name`` (looked up once: steps ask for theirs per match or line)."""
     return get_patterns().regex(name)
 
 
@@ -259,46 +259,67 @@ def _to_halfwidth(buf: _Buffer) -> None:
 
 
 def _drop_pinyin(buf: _Buffer) -> None:
-    # An annotation has a tone-marked vowel: without one, no need for the full pattern.
-    if _regex("norm_pinyin_hint").search(buf.text):
-        buf.rewrite(_regex("norm_pinyin"), lambda m: [])
-
-
-def _space_pieces(match: re.Match[str]) -> list[_Piece] | None:
-    text = match.string
-    begin, finish = match.span()
-    if not _regex("norm_real_space").search(match.group()):
-        return []  # zero-width characters only
-    if begin == 0 or finish == len(text):
-        return []
-    left, right = text[begin - 1], text[finish]
-    if left == "\n" or right == "\n":
-        return []
-    wide = _regex("norm_wide_char")
-    latin = _regex("norm_latin_char")
-    if (wide.match(left) or wide.match(right)) and not (latin.match(left) or latin.match(right)):
-        return []
-    if match.group() == " ":
-        return None
-    return [(" ", begin, begin + 1)]
+    # An annotation has a tone-marked vowel and no line break: only the lines with such a
+    # vowel are searched with the full pattern (its lookbehind is tried at every position).
+    text = buf.text
+    hint, annotation = _regex("norm_pinyin_hint"), _regex("norm_pinyin")
+    edits: list[_Edit] = []
+    vowel = hint.search(text)
+    while vowel is not None:
+        line_start = text.rfind("\n", 0, vowel.start()) + 1
+        line_end = text.find("\n", vowel.end())
+        if line_end < 0:
+            line_end = len(text)
+        for match in annotation.finditer(text, line_start, line_end):
+            edits.append((match.start(), match.end(), ()))
+        vowel = hint.search(text, line_end)
+    buf.apply(edits)
 
 
 def _tidy_spaces(buf: _Buffer) -> None:
-    buf.rewrite(_regex("norm_space_run"), _space_pieces)
-
-
-def _punct_pieces(match: re.Match[str]) -> list[_Piece] | None:
-    run = match.group()
-    if _regex("norm_ellipsis_dots").fullmatch(run):
-        return None
-    comma = _regex("norm_comma")
-    keep = next((i for i in range(len(run) - 1, -1, -1) if not comma.match(run[i])), 0)
-    at = match.start() + keep
-    return [(run[keep], at, at + 1)]
+    """Drop a run of spaces at either end of a line, next to a wide character (unless a
+    Latin letter is on the other side), or of zero-width characters only; make any other
+    run one space."""
+    text = buf.text
+    wide, latin = _regex("norm_wide_char"), _regex("norm_latin_char")
+    real_space = _regex("norm_real_space")
+    edits: list[_Edit] = []
+    for run in _regex("norm_space_run").finditer(text):
+        begin, finish = run.span()
+        if begin == 0 or finish == len(text):
+            edits.append((begin, finish, ()))
+            continue
+        left, right = text[begin - 1], text[finish]
+        if (
+            left == "\n"
+            or right == "\n"
+            or (
+                (wide.match(left) or wide.match(right))
+                and not (latin.match(left) or latin.match(right))
+            )
+            or not real_space.search(text, begin, finish)
+        ):
+            edits.append((begin, finish, ()))
+        elif finish - begin > 1 or text[begin] != " ":
+            edits.append((begin, finish, ((" ", begin, begin + 1),)))
+    buf.apply(edits)
 
 
 def _collapse_punctuation(buf: _Buffer) -> None:
-    buf.rewrite(_regex("norm_punct_run"), _punct_pieces)
+    """A run of punctuation (not an ellipsis of dots) becomes its last mark that is not a
+    comma (its first mark when all are commas)."""
+    text = buf.text
+    dots, comma = _regex("norm_ellipsis_dots"), _regex("norm_comma")
+    edits: list[_Edit] = []
+    for run in _regex("norm_punct_run").finditer(text):
+        begin, finish = run.span()
+        if dots.fullmatch(text, begin, finish):
+            continue
+        keep = finish - 1
+        while keep > begin and comma.match(text, keep):
+            keep -= 1
+        edits.append((begin, finish, ((text[keep], keep, keep + 1),)))
+    buf.apply(edits)
 
 
 # -- 5. traditional -> simplified -----------------------------------------
@@ -311,11 +332,21 @@ def _opencc_t2s() -> Any:
     return OpenCC("t2s")
 
 
+class _T2STables(NamedTuple):
+    """OpenCC's t2s as a character table, and where the table is not enough."""
+
+    table: dict[int, str]
+    # the phrases where t2s is not the table's character-by-character result
+    exceptions: re.Pattern[str]
+    # one of the characters that those phrases convert otherwise than the table: a line
+    # without one has no exception (a quick check, many times faster than the phrases)
+    exception_char: re.Pattern[str]
+
+
 @functools.cache
-def _t2s_tables() -> tuple[dict[int, str], re.Pattern[str]]:
-    """OpenCC's t2s as a character table, and the phrases where t2s is not the table's
-    character-by-character result (乾坤 stays 乾坤, 瞭解 -> 了解): read from OpenCC's own
-    dictionaries, so the two always agree."""
+def _t2s_tables() -> _T2STables:
+    """The t2s tables (乾坤 stays 乾坤, 瞭解 -> 了解), read from OpenCC's own dictionaries,
+    so that the two always agree."""
     import opencc
 
     folder = Path(opencc.__file__).parent / "dictionary"
@@ -327,16 +358,25 @@ def _t2s_tables() -> tuple[dict[int, str], re.Pattern[str]]:
                 yield key, values.split(" ")[0]
 
     table = {ord(k): v for k, v in entries("TSCharacters.txt") if len(k) == 1}
-    exceptions = [k for k, v in entries("TSPhrases.txt") if k.translate(table) != v]
-    return table, re.compile(alternation(exceptions))
+    exceptions = [(k, v) for k, v in entries("TSPhrases.txt") if k.translate(table) != v]
+    chars: set[str] = set()
+    for phrase, converted in exceptions:
+        by_table = phrase.translate(table)
+        if len(by_table) != len(converted):
+            chars.update(phrase)
+        else:
+            chars.update(c for c, t, o in zip(phrase, by_table, converted, strict=True) if t != o)
+    return _T2STables(
+        table, re.compile(alternation(k for k, _ in exceptions)), re.compile(alternation(chars))
+    )
 
 
 def _t2s(text: str) -> str:
     """OpenCC t2s: ``str.translate`` unless the text has a phrase the table gets wrong."""
-    table, exceptions = _t2s_tables()
-    if exceptions.search(text):
+    tables = _t2s_tables()
+    if tables.exception_char.search(text) and tables.exceptions.search(text):
         return str(_opencc_t2s().convert(text))
-    return text.translate(table)
+    return text.translate(tables.table)
 
 
 @functools.cache
@@ -383,38 +423,42 @@ def _convert_traditional(buf: _Buffer) -> None:
         buf.apply(_per_char_edits(buf.text, uneven))
 
 
-def _per_char_edits(text: str, ranges: list[tuple[int, int]]) -> Iterable[_Edit]:
+def _per_char_edits(text: str, ranges: list[tuple[int, int]]) -> list[_Edit]:
+    edits: list[_Edit] = []
     for begin, finish in ranges:
         for i in range(begin, finish):
             converted = _t2s(text[i])
             if converted != text[i]:
-                yield i, i + 1, [(char, i, i + 1) for char in converted]
+                edits.append((i, i + 1, [(char, i, i + 1) for char in converted]))
+    return edits
 
 
 # -- 6. lines -----------------------------------------------------------------
 
 
-def _drop_blank_lines(buf: _Buffer) -> None:
-    def pieces(match: re.Match[str]) -> list[_Piece] | None:
-        begin, finish = match.span()
-        if begin == 0 or finish == len(match.string):
-            return []
-        if finish - begin == 1:
-            return None  # a line break between two lines
-        return [("\n", begin, begin + 1)]
-
-    buf.rewrite(_regex("norm_line_breaks"), pieces)
-
-
-def _line_spans(text: str) -> list[tuple[int, int]]:
-    if not text:
-        return []
-    spans: list[tuple[int, int]] = []
-    pos = 0
+def _drop_blank_lines(buf: _Buffer) -> list[str]:
+    """Drop the empty lines (line breaks at either end, and all but the first of a run of
+    them); the lines that remain."""
+    text = buf.text
+    lines: list[str] = []
+    edits: list[_Edit] = []
+    pos = 0  # where the current line starts
+    kept_end = -1  # where the last line kept ends (its line break stays), -1 before the first
     for line in text.split("\n"):
-        spans.append((pos, pos + len(line)))
+        if line:
+            if kept_end < 0 and pos > 0:
+                edits.append((0, pos, ()))
+            elif kept_end >= 0 and pos - kept_end > 1:
+                edits.append((kept_end + 1, pos, ()))
+            lines.append(line)
+            kept_end = pos + len(line)
         pos += len(line) + 1
-    return spans
+    if kept_end < 0:
+        kept_end = 0  # no line: every line break goes
+    if kept_end < len(text):
+        edits.append((kept_end, len(text), ()))
+    buf.apply(edits)
+    return lines
 
 
 def normalize(original: str) -> NormalizedText:
@@ -434,14 +478,16 @@ def normalize(original: str) -> NormalizedText:
     _tidy_spaces(buf)
     _collapse_punctuation(buf)
     _convert_traditional(buf)
-    _drop_blank_lines(buf)
+    texts = _drop_blank_lines(buf)
     unlabelled = NormalizedText(original, buf.text, (), buf.starts, buf.ends)
-    spans = _line_spans(buf.text)
-    texts = [buf.text[start:end] for start, end in spans]
-    visual = [
-        unlabelled.visual_text(start, end) if end - start <= _VISUAL_MAX_LEN else texts[i]
-        for i, (start, end) in enumerate(spans)
-    ]
+    spans: list[tuple[int, int]] = []
+    visual: list[str] = []
+    start = 0
+    for text in texts:
+        end = start + len(text)
+        spans.append((start, end))
+        visual.append(unlabelled.visual_text(start, end) if len(text) <= _VISUAL_MAX_LEN else text)
+        start = end + 1
     kinds = classify_lines(texts, visual)
     lines = tuple(
         Line(start, end, kind != "body", kind)
