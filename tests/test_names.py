@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from xiangmu_extract.names import find_names, find_orgs, find_phases, find_places
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xiangmu_extract.names import _is_number, find_names, find_orgs, find_phases, find_places
+from xiangmu_extract.patterns import get_patterns
 
 XFAIL = pytest.mark.xfail(strict=True)
 
@@ -244,3 +249,34 @@ def test_a_verb_of_intent_is_not_part_of_the_name(sentence: str, names: list[str
 )
 def test_a_kind_of_facility_with_works_is_not_a_project(sentence: str, names: list[str]) -> None:
     assert [m.name for m in find_names(sentence)] == names
+
+
+# -- quick checks: each must never skip a match of the pattern it stands before ------------
+def _texts(pieces: list[str]) -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(pieces), max_size=12).map("".join)
+
+
+_COUNT_PIECES = [*"0123一二十两几多数百千个项家批这些累共合总计全市各类等企业工程目,。 ", "项目"]
+_PHASE_PIECES = [*"第一二三首期项目工程南区A,。 "]
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_texts(_COUNT_PIECES))
+def test_a_count_of_projects_has_a_hint_character(text: str) -> None:
+    patterns = get_patterns()
+    if patterns.regex("link_aggregate").search(text):
+        assert patterns.regex("link_aggregate_hint").search(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_texts(_PHASE_PIECES))
+def test_a_phase_has_its_hint_character(text: str) -> None:
+    patterns = get_patterns()
+    if patterns.regex("name_phase").search(text):
+        assert patterns.regex("name_phase_hint").search(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(word=st.text(st.sampled_from([*"0189.", "٣", "５", "一", "a", "-"]), max_size=5))
+def test_a_number_word_is_what_the_number_regex_matches_whole(word: str) -> None:
+    assert _is_number(word) is bool(re.fullmatch(r"[\d.]+", word))

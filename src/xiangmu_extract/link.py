@@ -68,6 +68,8 @@ class _Scope:
     def aggregates(self) -> list[tuple[int, int]]:
         """Counts of projects ("640个项目"), looked for only when a figure needs a target."""
         base = self.sentence.start
+        if not _aggregate_hint().search(self.text):
+            return []
         return [(m.start() + base, m.end() + base) for m in _aggregate().finditer(self.text)]
 
 
@@ -81,6 +83,11 @@ class _Focus:
 @functools.cache
 def _aggregate() -> re.Pattern[str]:
     return get_patterns().regex("link_aggregate")
+
+
+@functools.cache
+def _aggregate_hint() -> re.Pattern[str]:
+    return get_patterns().regex("link_aggregate_hint")
 
 
 def split_sentences(text: str, lines: Sequence[tuple[int, int]]) -> list[Sentence]:
@@ -106,8 +113,8 @@ class _ByStart(Generic[M]):
 
     def within(self, start: int, end: int) -> list[M]:
         lo = bisect.bisect_left(self.starts, start)
-        hi = bisect.bisect_left(self.starts, end)
-        return [m for m in self.items[lo:hi] if m.end <= end]
+        hi = bisect.bisect_left(self.starts, end, lo)
+        return [m for m in self.items[lo:hi] if m.end <= end] if hi > lo else []
 
 
 class Linker:

@@ -26,7 +26,6 @@ CONJUNCTIONS = ("以及", "和", "及", "与", "并", "或", "暨")
 LEADING_DATE = re.compile(r"(?:\d{2,4}年)?(?:\d{1,2}月)?(?:底|初|末|中旬|上旬|下旬|份)?")
 # A count before a classifier: "640个", "一批".
 COUNT_NUMERAL = re.compile(r"[\d一二三四五六七八九十两几多数百千万]+")
-NUMBER = re.compile(r"[\d.]+")
 QUOTES = re.compile(r"[“”‘’「」『』\"]")
 DIGIT = re.compile(r"\d")
 # A phase in parentheses right after the head belongs to the name: "…建设项目(一期)".
@@ -78,6 +77,7 @@ class _Lexicon:
     place_suffixes: frozenset[str]
     places: frozenset[str]
     phase: re.Pattern[str]
+    phase_hint: re.Pattern[str]
     enum_tail: re.Pattern[str]
 
 
@@ -102,6 +102,7 @@ def lexicon() -> _Lexicon:
         place_suffixes=frozenset(p.words("place_suffixes")),
         places=frozenset(p.words("place_admin")),
         phase=p.regex("name_phase"),
+        phase_hint=p.regex("name_phase_hint"),
         enum_tail=p.regex("name_enumeration_tail"),
     )
 
@@ -192,7 +193,13 @@ def _org_before(tokens: Tokens, j: int, lex: _Lexicon, text: str, base: int) -> 
 
 
 def _core_words(words: Sequence[str], lex: _Lexicon) -> list[str]:
-    return [w for w in words if w not in lex.not_core and not NUMBER.fullmatch(w)]
+    return [w for w in words if w not in lex.not_core and not _is_number(w)]
+
+
+def _is_number(word: str) -> bool:
+    """Digits and points only ("2022", "3.5"), as ``[\\d.]+`` matches whole."""
+    digits = word.replace(".", "")
+    return digits.isdecimal() or (digits == "" and word != "")
 
 
 def is_generic(words: Sequence[str], lex: _Lexicon) -> bool:
@@ -380,6 +387,8 @@ def find_phases(text: str, base: int, taken: Sequence[NameMention]) -> list[Name
     """Phase mentions standing alone: "一期项目已投产", "二期建设5000亩", "第一期三条生产线"."""
     lex = lexicon()
     out: list[NameMention] = []
+    if not lex.phase_hint.search(text):
+        return out
     for m in lex.phase.finditer(text):
         s, e = m.start() + base, m.end() + base
         if any(t.start <= s < t.end for t in taken):
