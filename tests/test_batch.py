@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from db_samples import RAW, dump, raw
-from xiangmu_extract import pipeline
+from xiangmu_extract import batch, pipeline
 from xiangmu_extract.batch import WORKER_DIED, Summary, run_batch
 from xiangmu_extract.cli import main
 
@@ -202,6 +202,21 @@ def test_an_article_that_breaks_the_extractor_is_recorded(
     assert counts(summary) == (len(names), len(names) - 1, 0, 1)
     failures = sqlite3.connect(db).execute("SELECT source, reason FROM failures").fetchall()
     assert [(Path(s).name, r) for s, r in failures] == [("d05.txt", reason)]
+
+
+def _die_rebuilding(groups: list[str], database: str) -> list[Any]:
+    os._exit(3)  # a worker killed while it rebuilds consolidated rows at the end of a run
+
+
+def test_a_worker_dying_at_the_end_leaves_the_database_of_a_serial_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = sorted(str(p) for p in RAW.glob("*.txt"))
+    serial, parallel = tmp_path / "serial.sqlite", tmp_path / "parallel.sqlite"
+    run_batch(files, serial, jobs=1)
+    monkeypatch.setattr(batch, "rebuild_groups", _die_rebuilding)
+    run_batch(files, parallel, jobs=2)
+    assert dump(parallel) == dump(serial)
 
 
 # -- kill -9 and resume ----------------------------------------------------------------------

@@ -3,8 +3,10 @@
 The main process walks the inputs (:mod:`xiangmu_extract.sources`) and hands chunks of
 tasks to worker processes; each worker reads, decodes and extracts an article and turns it
 into rows (:mod:`xiangmu_extract.rows`); the main process writes the results in input
-order, one transaction per chunk (:mod:`xiangmu_extract.store`). At most a few chunks per
-worker are in flight, so memory stays flat however many articles there are.
+order, one transaction per chunk (:mod:`xiangmu_extract.store`); at the end, the workers
+read the consolidated rows of the projects that changed and the main process writes them. At
+most a few chunks per worker are in flight, so memory stays flat however many articles there
+are.
 
 An article whose content hash is already in the database is skipped. Anything that goes
 wrong with one input — unreadable, binary, malformed, empty, too large, an exception in the
@@ -32,9 +34,9 @@ from typing import IO, Protocol
 from xiangmu_extract import pipeline
 from xiangmu_extract.models import Document
 from xiangmu_extract.reader import InputError
-from xiangmu_extract.rows import article_rows, content_hash
+from xiangmu_extract.rows import Row, article_rows, content_hash
 from xiangmu_extract.sources import iter_tasks, load_article
-from xiangmu_extract.store import Outcome, Status, Store
+from xiangmu_extract.store import Outcome, Rebuild, Status, Store, consolidated_rows
 from xiangmu_extract.tasks import Article, Failure, SourceOptions, Task
 
 CHUNK_SIZE = 16  # articles per task sent to a worker and per database transaction
@@ -147,6 +149,11 @@ def process_chunk(items: Sequence[Item], database: str, options: SourceOptions) 
     return [process(item, known, options) for item in items]
 
 
+def rebuild_groups(groups: Sequence[str], database: str) -> list[Row | None]:
+    """The consolidated rows of ``groups``, read from the database (see Store.refresh)."""
+    return consolidated_rows(_reader(database), groups)
+
+
 def _warm_up() -> None:
     """Load patterns and the segmenter once, before the workers fork."""
     pipeline.extract("项目总投资1亿元。")
@@ -171,6 +178,7 @@ class _Workers:
 
     def __init__(self, jobs: int, database: str, options: SourceOptions) -> None:
         self.jobs, self.database, self.options = jobs, database, options
+        _warm_up()
         self.pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
@@ -194,36 +202,43 @@ class _Workers:
                 self.restart()
         return outcomes
 
+    def rebuild(self, groups: Sequence[str], here: Rebuild) -> list[Row | None]:
+        """:func:`rebuild_groups` shared among the workers (they are idle at the end of a
+        run, when the consolidated rows are rebuilt); ``here`` if a worker dies."""
+        shares = [groups[i :: self.jobs] for i in range(self.jobs)]  # big and small groups mixed
+        rows: dict[str, Row | None] = {}
+        try:
+            futures = [self.pool.submit(rebuild_groups, part, self.database) for part in shares]
+            for share, future in zip(shares, futures, strict=True):
+                rows.update(zip(share, future.result(), strict=True))
+        except BrokenProcessPool:
+            self.restart()
+            return here(groups)
+        return [rows[g] for g in groups]
+
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _parallel(
-    chunks: Iterator[list[Item]], jobs: int, database: str, options: SourceOptions
-) -> Iterator[list[Outcome]]:
+def _parallel(chunks: Iterator[list[Item]], workers: _Workers) -> Iterator[list[Outcome]]:
     """The outcomes of each chunk, in input order, with a bounded number in flight."""
-    _warm_up()
-    workers = _Workers(jobs, database, options)
     pending: deque[tuple[list[Item], Future[list[Outcome]]]] = deque()
-    try:
-        while True:
-            for chunk in islice(chunks, jobs * IN_FLIGHT - len(pending)):
-                pending.append((chunk, workers.submit(chunk)))
-            if not pending:
-                return
-            chunk, future = pending.popleft()
-            try:
-                yield future.result()
-            except BrokenProcessPool:
-                retry = [chunk] + [c for c, f in pending]
-                done = [f for _, f in pending]
-                pending.clear()
-                workers.restart()
-                for c, f in zip(retry, [future, *done], strict=True):
-                    ok = f.done() and not f.cancelled() and f.exception() is None
-                    yield f.result() if ok else workers.one_by_one(c)
-    finally:
-        workers.close()
+    while True:
+        for chunk in islice(chunks, workers.jobs * IN_FLIGHT - len(pending)):
+            pending.append((chunk, workers.submit(chunk)))
+        if not pending:
+            return
+        chunk, future = pending.popleft()
+        try:
+            yield future.result()
+        except BrokenProcessPool:
+            retry = [chunk] + [c for c, f in pending]
+            done = [f for _, f in pending]
+            pending.clear()
+            workers.restart()
+            for c, f in zip(retry, [future, *done], strict=True):
+                ok = f.done() and not f.cancelled() and f.exception() is None
+                yield f.result() if ok else workers.one_by_one(c)
 
 
 def _serial(
@@ -254,12 +269,18 @@ def run_batch(
     with Store(database) as store:
         chunks = _chunks(iter_tasks(inputs, options), chunk_size)
         if jobs == 1:
-            results = _serial(chunks, store, options)
+            for outcomes in _serial(chunks, store, options):
+                record(store, outcomes, summary, failures, progress)
+            store.refresh()
         else:
-            results = _parallel(chunks, jobs, str(store.path), options)
-        for outcomes in results:
-            record(store, outcomes, summary, failures, progress)
-        store.refresh()
+            workers = _Workers(jobs, str(store.path), options)
+            try:
+                for outcomes in _parallel(chunks, workers):
+                    record(store, outcomes, summary, failures, progress)
+                here = functools.partial(consolidated_rows, store.db)
+                store.refresh(rebuild=functools.partial(workers.rebuild, here=here))
+            finally:
+                workers.close()
     summary.elapsed = time.perf_counter() - summary.started
     return summary
 

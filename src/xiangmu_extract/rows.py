@@ -6,6 +6,7 @@ Built in the worker process, so the main process only writes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -41,10 +42,18 @@ def article_id(digest: str) -> str:
     return digest[:20]
 
 
+@functools.cache
+def _last_sentence_end() -> re.Pattern[str]:
+    """The last sentence end of a stretch of text, found in one match: the greedy ``.*``
+    backs up from the end of the stretch instead of matching every sentence end in it."""
+    return re.compile(f"(?s:.*)(?:{_SENTENCE_END.pattern})")
+
+
 def sentence_at(text: str, start: int, end: int) -> str:
     """The sentence of ``text`` around ``text[start:end]``."""
     lo = max(0, start - MAX_SENTENCE)
-    s = max((m.end() for m in _SENTENCE_END.finditer(text, lo, start)), default=lo)
+    last = _last_sentence_end().match(text, lo, start)
+    s = last.end() if last else lo
     found = _SENTENCE_END.search(text, end, min(len(text), end + MAX_SENTENCE))
     e = found.end() if found else min(len(text), end + MAX_SENTENCE)
     return text[s:e].strip()

@@ -8,21 +8,31 @@ with the database an uninterrupted run gives.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 from xiangmu_extract.consolidate import Mention, Profile, choose, same_project
-from xiangmu_extract.rows import ArticleRows
+from xiangmu_extract.models import AREA_FIELDS, DATE_FIELDS, MONEY_FIELDS
+from xiangmu_extract.rows import ArticleRows, Row
 
 SCHEMA_VERSION = 1
+KEY_CACHE = 20_000  # blocking keys whose groups a store remembers, at most (a few MB)
 _FACT_COLUMNS = ("value_num", "value_text", "unit", "qualifier", "product")
+# the facts consolidate.choose reads (names, companies and places it reads from the mention)
+_CHOSEN_FACTS = (*MONEY_FIELDS, *AREA_FIELDS, *DATE_FIELDS, "capacity")
+_PROFILE_COLUMNS = (  # of projects p, in the order of consolidate.Profile
+    "p.id, p.article_id, p.match_name, p.match_phase, p.match_company, "
+    "coalesce(p.location, ''), p.match_investment"
+)
 Status = Literal["extracted", "skipped", "failed"]
+Rebuild = Callable[[Sequence[str]], list[Row | None]]  # see Store.refresh
 
 
 class DatabaseError(Exception):
@@ -52,6 +62,9 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
+        # blocking key -> a mention of each group holding one with that key (_groups_with)
+        self._holders: dict[str, list[str]] = {}
+        self._data_version: int | None = None  # PRAGMA data_version when last read
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -101,89 +114,152 @@ class Store:
     # -- writing ------------------------------------------------------------------
     def write(self, outcomes: Sequence[Outcome]) -> list[Status]:
         """Write one chunk in one transaction; the status of each outcome, in order."""
-        statuses: list[Status] = []
-        new_projects: list[str] = []
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            for o in outcomes:
-                statuses.append(self._write_one(o, new_projects))
-            self._consolidate(new_projects)
+            self._forget_if_changed_elsewhere()
+            statuses, new = self._statuses(outcomes)
+            self._write_failures(outcomes)
+            self._write_articles(new)
+            self.db.executemany(
+                "INSERT OR REPLACE INTO article_sources "
+                "SELECT ?, ?, id FROM articles WHERE content_hash = ?",
+                [
+                    (o.source, o.locator, o.digest)
+                    for o in outcomes
+                    if o.failure is None and o.digest is not None
+                ],
+            )
+            self._consolidate(new)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
+            self._holders.clear()
             raise
         return statuses
 
-    def _write_one(self, o: Outcome, new_projects: list[str]) -> Status:
-        key = {"source": o.source, "locator": o.locator}
-        if o.failure is not None:
-            self.db.execute(
-                "INSERT OR REPLACE INTO failures VALUES (:source, :locator, :reason)",
-                {**key, "reason": o.failure},
-            )
-            return "failed"
-        self.db.execute("DELETE FROM failures WHERE source = :source AND locator = :locator", key)
-        status: Status = "skipped"
-        rows = o.rows
-        if rows is not None and not self.has_article(rows.article["content_hash"]):
-            self.db.execute(_insert("articles", self._columns["articles"]), rows.article)
-            self.db.executemany(_insert("projects", self._columns["projects"]), rows.projects)
-            self.db.executemany(_insert("facts", self._columns["facts"]), rows.facts)
-            self.db.executemany("INSERT INTO project_keys VALUES (?, ?)", rows.keys)
-            new_projects.extend(p["id"] for p in rows.projects)
-            status = "extracted"
-        if o.digest is not None:
-            self.db.execute(
-                "INSERT OR REPLACE INTO article_sources "
-                "SELECT :source, :locator, id FROM articles WHERE content_hash = :digest",
-                {**key, "digest": o.digest},
-            )
-        return status
+    def _statuses(self, outcomes: Sequence[Outcome]) -> tuple[list[Status], list[ArticleRows]]:
+        """The status of each outcome, and the rows of the articles new to the database (an
+        article read twice is new the first time only)."""
+        statuses: list[Status] = []
+        new: dict[str, ArticleRows] = {}
+        for o in outcomes:
+            status: Status = "failed" if o.failure is not None else "skipped"
+            if o.failure is None and o.rows is not None:
+                digest = o.rows.article["content_hash"]
+                if digest not in new and not self.has_article(digest):
+                    new[digest], status = o.rows, "extracted"
+            statuses.append(status)
+        return statuses, list(new.values())
+
+    def _write_failures(self, outcomes: Sequence[Outcome]) -> None:
+        """Record the inputs that failed; forget the earlier failures of the inputs read now
+        (the last outcome of an input decides, as if they were written one by one)."""
+        last = {(o.source, o.locator): o.failure for o in outcomes}
+        failed = [(*key, reason) for key, reason in last.items() if reason is not None]
+        read = [key for key, reason in last.items() if reason is None]
+        self.db.executemany("INSERT OR REPLACE INTO failures VALUES (?, ?, ?)", failed)
+        self.db.executemany("DELETE FROM failures WHERE source = ? AND locator = ?", read)
+
+    def _write_articles(self, new: Sequence[ArticleRows]) -> None:
+        """The rows of the new articles: one statement per table for the whole chunk."""
+        columns = self._columns
+        self.db.executemany(_insert("articles", columns["articles"]), [r.article for r in new])
+        projects = [project for r in new for project in r.projects]
+        self.db.executemany(_insert("projects", columns["projects"]), projects)
+        facts = [fact for r in new for fact in r.facts]
+        self.db.executemany(_insert("facts", columns["facts"]), facts)
+        keys = [key for r in new for key in r.keys]
+        self.db.executemany("INSERT INTO project_keys VALUES (?, ?)", keys)
+        for key, project_id in keys:
+            if key in self._holders:
+                self._holders[key].append(project_id)
 
     # -- consolidation ------------------------------------------------------------
-    _PROFILE = (
-        "p.id, p.article_id, p.match_name, p.match_phase, p.match_company, "
-        "coalesce(p.location, ''), p.match_investment, p.consolidated_id"
-    )
-
-    def _consolidate(self, new_projects: Sequence[str]) -> None:
+    def _consolidate(self, new: Sequence[ArticleRows]) -> None:
         """Join each new mention to the groups of the mentions it matches; the groups that
         changed are marked for :meth:`refresh` (once per run, not once per chunk)."""
         touched: set[str] = set()
-        for pid in new_projects:
-            me = self.db.execute(
-                f"SELECT {self._PROFILE} FROM projects p WHERE p.id = ?", (pid,)
-            ).fetchone()
-            profile, group = Profile(*me[:7]), me[7]
-            touched.add(group)
-            candidates = self.db.execute(
-                f"SELECT DISTINCT {self._PROFILE} FROM project_keys a "
-                "JOIN project_keys b ON a.key = b.key JOIN projects p ON p.id = b.project_id "
-                "WHERE a.project_id = ? AND b.project_id != ? ORDER BY p.id",
-                (pid, pid),
-            ).fetchall()
-            for other in candidates:
-                if other[7] != group and same_project(profile, Profile(*other[:7])):
-                    group = self._merge(group, self._group(other[0]))
-                    touched.add(group)
+        for rows in new:
+            keys_of: dict[str, list[str]] = {}
+            for key, project_id in rows.keys:
+                keys_of.setdefault(project_id, []).append(key)
+            for project in rows.projects:
+                me = _profile(project)
+                self._join_matching(me, keys_of.get(me.id, []), touched)
         self.db.executemany("INSERT OR IGNORE INTO stale VALUES (?)", ((g,) for g in touched))
+
+    def _join_matching(self, me: Profile, keys: Sequence[str], touched: set[str]) -> None:
+        """Merge the group of ``me`` with every other group holding a mention that shares a
+        blocking key with it and :func:`same_project` matches; ``touched`` gets the groups
+        that changed and loses the groups merged away."""
+        group = self._group(me.id)
+        touched.add(group)
+        others = {g for key in keys for g in self._groups_with(key)} - {group}
+        for other in sorted(others):
+            members = self.db.execute(
+                f"SELECT {_PROFILE_COLUMNS} FROM project_keys k "
+                "JOIN projects p ON p.id = k.project_id "
+                f"WHERE k.key IN ({_marks(len(keys))}) AND p.article_id != ? "
+                "AND p.consolidated_id = ?",
+                (*keys, me.article_id, other),
+            )
+            # the first member that matches will do: the rest of the group is not read
+            if any(same_project(me, Profile(*member)) for member in members):
+                group = self._merge(group, other, touched)
+            members.close()
+
+    def _groups_with(self, key: str) -> list[str]:
+        """The groups holding a mention with blocking key ``key``.
+
+        The first time, from every such mention; then from the mentions remembered
+        (``_holders``): one per group found, and the mentions written since. Groups only
+        ever merge, so every group holding the key still holds one of them, however many
+        mentions share the key."""
+        holders = self._holders.get(key)
+        if holders is None:
+            if len(self._holders) >= KEY_CACHE:  # forget the key remembered first
+                del self._holders[next(iter(self._holders))]
+            found = self.db.execute(
+                "SELECT min(p.id), p.consolidated_id FROM project_keys k "
+                "JOIN projects p ON p.id = k.project_id WHERE k.key = ? "
+                "GROUP BY p.consolidated_id",
+                (key,),
+            ).fetchall()
+        else:
+            found = self.db.execute(
+                f"SELECT min(id), consolidated_id FROM projects WHERE id IN "
+                f"({_marks(len(holders))}) GROUP BY consolidated_id",
+                holders,
+            ).fetchall()
+        self._holders[key] = [mention for mention, _ in found]
+        return [group for _, group in found]
+
+    def _forget_if_changed_elsewhere(self) -> None:
+        """Forget the groups remembered when another connection wrote to the database."""
+        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._data_version:
+            self._holders.clear()
+            self._data_version = version
 
     def _group(self, project_id: str) -> str:
         row = self.db.execute("SELECT consolidated_id FROM projects WHERE id = ?", (project_id,))
         return str(row.fetchone()[0])
 
-    def refresh(self, batch: int = 500) -> int:
+    def refresh(self, batch: int = 500, rebuild: Rebuild | None = None) -> int:
         """Rebuild the consolidated rows of the groups that changed; returns how many.
 
+        ``rebuild`` reads the rows of a batch of groups (default: :func:`consolidated_rows`
+        through this connection; another process may read them, they are written here).
         Each transaction rebuilds a batch of groups and clears their marks, so a run killed
         here leaves the rest marked for the next run."""
+        rebuild = rebuild or functools.partial(consolidated_rows, self.db)
         done = 0
         while True:
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 groups = [r[0] for r in self.db.execute("SELECT id FROM stale LIMIT ?", (batch,))]
-                for gid in groups:
-                    self._rebuild(gid)
+                for gid, row in zip(groups, rebuild(groups), strict=True):
+                    self._write_consolidated(gid, row)
                 self.db.executemany("DELETE FROM stale WHERE id = ?", ((g,) for g in groups))
                 self.db.execute("COMMIT")
             except BaseException:
@@ -193,59 +269,88 @@ class Store:
             if len(groups) < batch:
                 return done
 
-    def _merge(self, a: str, b: str) -> str:
+    def _write_consolidated(self, gid: str, row: Row | None) -> None:
+        if row is None:  # merged away
+            self.db.execute("DELETE FROM consolidated WHERE id = ?", (gid,))
+        else:
+            self.db.execute(_insert("consolidated", list(row), "INSERT OR REPLACE"), row)
+
+    def _merge(self, a: str, b: str, touched: set[str]) -> str:
+        """Merge groups ``a`` and ``b`` under the smaller id; the id kept."""
         keep, gone = min(a, b), max(a, b)
-        if keep != gone:
-            self.db.execute(
-                "UPDATE projects SET consolidated_id = ? WHERE consolidated_id = ?", (keep, gone)
-            )
-            self.db.execute("DELETE FROM consolidated WHERE id = ?", (gone,))
+        self.db.execute(
+            "UPDATE projects SET consolidated_id = ? WHERE consolidated_id = ?", (keep, gone)
+        )
+        self.db.execute("DELETE FROM consolidated WHERE id = ?", (gone,))
+        touched.discard(gone)  # no mention is left in it: nothing to rebuild
+        touched.add(keep)
         return keep
 
-    def _mentions(self, gid: str) -> list[Mention]:
-        rows = self.db.execute(
-            "SELECT p.id, p.article_id, a.publish_date, p.name, p.aliases, p.company, "
-            "p.location, p.status FROM projects p JOIN articles a ON a.id = p.article_id "
-            "WHERE p.consolidated_id = ? ORDER BY p.id",
-            (gid,),
-        ).fetchall()
-        facts: dict[str, dict[str, list[dict[str, Any]]]] = {}
-        for f in self.db.execute(
-            "SELECT f.project_id, f.field, f.value_num, f.value_text, f.unit, f.qualifier, "
-            "f.product FROM facts f JOIN projects p ON p.id = f.project_id "
-            "WHERE p.consolidated_id = ? ORDER BY f.project_id, f.seq",
-            (gid,),
-        ):
-            values = dict(zip(_FACT_COLUMNS, f[2:], strict=True))
-            facts.setdefault(f[0], {}).setdefault(f[1], []).append(values)
-        mentions = []
-        for r in rows:
-            mentions.append(
-                Mention(
-                    id=r[0],
-                    article_id=r[1],
-                    publish_date=r[2],
-                    name=r[3],
-                    aliases=tuple(json.loads(r[4])),
-                    company=r[5],
-                    location=r[6],
-                    status=r[7],
-                    facts=facts.get(r[0], {}),
-                )
-            )
-        return mentions
 
-    def _rebuild(self, gid: str) -> None:
-        mentions = self._mentions(gid)
-        if not mentions:  # merged away
-            self.db.execute("DELETE FROM consolidated WHERE id = ?", (gid,))
-            return
-        row = choose(mentions)
-        for key in ("aliases", "capacity", "article_ids", "chosen_from"):
-            row[key] = json.dumps(row[key], ensure_ascii=False, sort_keys=True)
-        row["id"] = gid
-        columns = list(row)
-        self.db.execute(_insert("consolidated", columns, "INSERT OR REPLACE"), row)
+def consolidated_rows(db: sqlite3.Connection, groups: Sequence[str]) -> list[Row | None]:
+    """The consolidated row of each group of mentions, read through ``db`` (None: the group
+    was merged away)."""
+    rows: list[Row | None] = []
+    for gid in groups:
+        mentions = _mentions(db, gid)
+        row = choose(mentions) if mentions else None
+        if row is not None:
+            for key in ("aliases", "capacity", "article_ids", "chosen_from"):
+                row[key] = json.dumps(row[key], ensure_ascii=False, sort_keys=True)
+            row["id"] = gid
+        rows.append(row)
+    return rows
+
+
+def _mentions(db: sqlite3.Connection, gid: str) -> list[Mention]:
+    rows = db.execute(
+        "SELECT p.id, p.article_id, a.publish_date, p.name, p.aliases, p.company, "
+        "p.location, p.status FROM projects p JOIN articles a ON a.id = p.article_id "
+        "WHERE p.consolidated_id = ? ORDER BY p.id",
+        (gid,),
+    ).fetchall()
+    facts: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for f in db.execute(
+        "SELECT f.project_id, f.field, f.value_num, f.value_text, f.unit, f.qualifier, "
+        "f.product FROM facts f JOIN projects p ON p.id = f.project_id "
+        f"WHERE p.consolidated_id = ? AND f.field IN ({_marks(len(_CHOSEN_FACTS))}) "
+        "ORDER BY f.project_id, f.seq",
+        (gid, *_CHOSEN_FACTS),
+    ):
+        values = dict(zip(_FACT_COLUMNS, f[2:], strict=True))
+        facts.setdefault(f[0], {}).setdefault(f[1], []).append(values)
+    return [
+        Mention(
+            id=r[0],
+            article_id=r[1],
+            publish_date=r[2],
+            name=r[3],
+            aliases=tuple(json.loads(r[4])),
+            company=r[5],
+            location=r[6],
+            status=r[7],
+            facts=facts.get(r[0], {}),
+        )
+        for r in rows
+    ]
+
+
+def _profile(project: Row) -> Profile:
+    """What :func:`same_project` compares of a project row."""
+    return Profile(
+        project["id"],
+        project["article_id"],
+        project["match_name"],
+        project["match_phase"],
+        project["match_company"],
+        project["location"] or "",
+        project["match_investment"],
+    )
+
+
+def _marks(count: int) -> str:
+    """``count`` SQL parameters: "?, ?, ?"."""
+    return ", ".join("?" * count)
 
 
 _TABLES = frozenset({"meta", "articles", "projects", "facts", "consolidated"})
