@@ -260,20 +260,22 @@ _COUNT_PIECES = [*"0123一二十两几多数百千个项家批这些累共合总
 _PHASE_PIECES = [*"第一二三首期项目工程南区A,。 "]
 
 
-@settings(max_examples=400, deadline=None)
-@given(text=_texts(_COUNT_PIECES))
-def test_a_count_of_projects_has_a_hint_character(text: str) -> None:
+@pytest.mark.parametrize(
+    ("pattern", "hint", "pieces"),
+    [
+        ("link_aggregate", "link_aggregate_hint", _COUNT_PIECES),
+        ("name_phase", "name_phase_hint", _PHASE_PIECES),
+    ],
+)
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_a_match_has_its_hint(
+    pattern: str, hint: str, pieces: list[str], data: st.DataObject
+) -> None:
+    text = data.draw(_texts(pieces))
     patterns = get_patterns()
-    if patterns.regex("link_aggregate").search(text):
-        assert patterns.regex("link_aggregate_hint").search(text)
-
-
-@settings(max_examples=200, deadline=None)
-@given(text=_texts(_PHASE_PIECES))
-def test_a_phase_has_its_hint_character(text: str) -> None:
-    patterns = get_patterns()
-    if patterns.regex("name_phase").search(text):
-        assert patterns.regex("name_phase_hint").search(text)
+    if patterns.regex(pattern).search(text):
+        assert patterns.regex(hint).search(text)
 
 
 @settings(max_examples=300, deadline=None)
