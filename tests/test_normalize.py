@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from array import array
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -393,11 +394,13 @@ def _lines_of(text: str) -> normalize_module._Buffer:
 
 
 def _rewritten(
-    text: str, name: str, edit: Callable[[Match[str]], Sequence[tuple[str, int, int]] | None]
+    text: str,
+    regex: re.Pattern[str],
+    edit: Callable[[Match[str]], Sequence[tuple[str, int, int]] | None],
 ) -> normalize_module._Buffer:
-    """The long way: every match of pattern ``name`` in the whole text, edited."""
+    """The long way: every match of ``regex`` in the whole text, edited."""
     buf = _lines_of(text)
-    buf.rewrite(get_patterns().regex(name), edit)
+    buf.rewrite(regex, edit)
     return buf
 
 
@@ -406,7 +409,7 @@ def _rewritten(
 def test_pinyin_searched_line_by_line_is_pinyin_searched_in_the_whole_text(text: str) -> None:
     buf = _lines_of(text)
     normalize_module._drop_pinyin(buf)
-    whole = _rewritten(text, "norm_pinyin", lambda match: [])
+    whole = _rewritten(text, get_patterns().regex("norm_pinyin"), lambda match: [])
     assert (buf.text, buf.starts, buf.ends) == (whole.text, whole.starts, whole.ends)
 
 
@@ -424,7 +427,7 @@ def _blank_line_pieces(match: Match[str]) -> list[tuple[str, int, int]] | None:
 def test_blank_lines_dropped_line_by_line_are_runs_of_line_breaks(text: str) -> None:
     buf = _lines_of(text)
     lines = normalize_module._drop_blank_lines(buf)
-    runs = _rewritten(text, "norm_line_breaks", _blank_line_pieces)
+    runs = _rewritten(text, re.compile(r"\n+"), _blank_line_pieces)
     assert (buf.text, buf.starts, buf.ends) == (runs.text, runs.starts, runs.ends)
     assert lines == (buf.text.split("\n") if buf.text else [])
 
