@@ -14,7 +14,7 @@ from types import ModuleType
 import pytest
 import yaml
 
-from xiangmu_extract.patterns import PatternError, get_patterns, load_patterns, patterns_dir
+from xiangmu_extract.patterns import PatternError, get_patterns, load_patterns, patterns_dir, regex
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATOR = ROOT / "tools" / "gen_lexicons.py"
@@ -72,6 +72,10 @@ def test_the_pattern_directory_is_the_repository_one() -> None:
 
 def _files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_the_cached_accessor_gives_the_pattern_of_the_set() -> None:
+    assert regex("link_aggregate") is get_patterns().regex("link_aggregate")
 
 
 def test_every_pattern_file_loads() -> None:

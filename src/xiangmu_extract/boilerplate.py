@@ -21,11 +21,10 @@ Rules, in order:
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Sequence
 from typing import Literal
 
-from xiangmu_extract.patterns import get_patterns
+from xiangmu_extract.patterns import get_patterns, regex
 
 LineKind = Literal[
     "body",
@@ -77,29 +76,23 @@ _WEAK_CHECKS: tuple[tuple[str, LineKind], ...] = (
 
 
 @functools.cache
-def _regex(name: str) -> re.Pattern[str]:
-    """The compiled pattern ``name`` (looked up once: every line asks for a dozen)."""
-    return get_patterns().regex(name)
-
-
-@functools.cache
 def _widget_tokens() -> frozenset[str]:
     return frozenset(get_patterns().words("bp_widget_tokens"))
 
 
 def is_prose(text: str) -> bool:
     """Does the line read like article prose (a sentence, or a long clause list)?"""
-    if _regex("bp_full_stop").search(text):
+    if regex("bp_full_stop").search(text):
         return True
-    if len(text) >= _EXCLAIM_MIN_LEN and _regex("bp_sentence_end").search(text):
+    if len(text) >= _EXCLAIM_MIN_LEN and regex("bp_sentence_end").search(text):
         return True
-    return len(text) >= _PROSE_MIN_LEN and bool(_regex("bp_clause_mark").search(text))
+    return len(text) >= _PROSE_MIN_LEN and bool(regex("bp_clause_mark").search(text))
 
 
 def menu_items(visual: str) -> list[str]:
     """The items of a line as the page showed it, split at spaces and bars."""
-    bullet = _regex("bp_bullet")
-    items = (bullet.sub("", item) for item in _regex("bp_menu_separator").split(visual))
+    bullet = regex("bp_bullet")
+    items = (bullet.sub("", item) for item in regex("bp_menu_separator").split(visual))
     return [item for item in items if item]
 
 
@@ -110,26 +103,26 @@ def _is_menu(visual: str) -> bool:
     tokens = _widget_tokens()
     if all(item.strip("[]【】") in tokens for item in items):
         return True
-    if _regex("bp_bullet").match(visual) and len(items) == 1:
+    if regex("bp_bullet").match(visual) and len(items) == 1:
         return len(items[0]) <= _BULLET_ITEM_MAX_LEN
-    if _regex("bp_digit").search(visual):
+    if regex("bp_digit").search(visual):
         return False
     return len(items) >= _MENU_MIN_ITEMS and all(len(i) <= _MENU_ITEM_MAX_LEN for i in items)
 
 
 def _is_related_heading(text: str) -> bool:
-    return len(text) <= _HEADING_MAX_LEN and bool(_regex("bp_related_heading").match(text))
+    return len(text) <= _HEADING_MAX_LEN and bool(regex("bp_related_heading").match(text))
 
 
 def _is_strong_footer(text: str) -> bool:
     short = len(text) <= _FOOTER_MAX_LEN
-    found = _regex("bp_footer_strong").search(text)
+    found = regex("bp_footer_strong").search(text)
     if found is not None and (short or found.start() == 0):
         return True  # whatever the Latin phrases say
     # The Latin phrases (a slower, case-insensitive pattern) only where a letter could start one.
-    if not _regex("bp_footer_strong_latin_hint").search(text):
+    if not regex("bp_footer_strong_latin_hint").search(text):
         return False
-    latin = _regex("bp_footer_strong_latin").search(text)
+    latin = regex("bp_footer_strong_latin").search(text)
     return latin is not None and (short or latin.start() == 0)
 
 
@@ -144,16 +137,16 @@ def classify_line(text: str, visual: str | None = None) -> LineKind:
         return "related"
     if _is_strong_footer(text):
         return "footer"
-    if _regex("bp_source_strong").search(text):
+    if regex("bp_source_strong").search(text):
         return "source"
-    if _regex("bp_teaser").match(shown):
+    if regex("bp_teaser").match(shown):
         return "teaser"
     if is_prose(text):
         return "body"
     for name, kind in _WEAK_CHECKS:
         if kind == "date" and len(text) > _DATE_LINE_MAX_LEN:
             continue
-        if _regex(name).search(text):
+        if regex(name).search(text):
             return kind
     if _is_menu(shown):
         return "menu"
@@ -186,7 +179,7 @@ def classify_lines(texts: Sequence[str], visual: Sequence[str] | None = None) ->
 
 
 def _is_tiny(text: str) -> bool:
-    return len(text) <= _MENU_BLOCK_ITEM_MAX_LEN and not _regex("bp_any_punct").search(text)
+    return len(text) <= _MENU_BLOCK_ITEM_MAX_LEN and not regex("bp_any_punct").search(text)
 
 
 def _mark_menu_blocks(texts: Sequence[str], kinds: list[LineKind]) -> None:

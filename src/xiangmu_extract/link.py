@@ -29,7 +29,7 @@ from xiangmu_extract.names import (
     find_places,
     lexicon,
 )
-from xiangmu_extract.patterns import get_patterns
+from xiangmu_extract.patterns import get_patterns, regex
 
 SENTENCE_END = re.compile(r"[。!?!?;;]+|……")
 CLAUSE_END = re.compile(r"[,,::]")
@@ -68,9 +68,11 @@ class _Scope:
     def aggregates(self) -> list[tuple[int, int]]:
         """Counts of projects ("640个项目"), looked for only when a figure needs a target."""
         base = self.sentence.start
-        if not _aggregate_hint().search(self.text):
+        if not regex("link_aggregate_hint").search(self.text):
             return []
-        return [(m.start() + base, m.end() + base) for m in _aggregate().finditer(self.text)]
+        return [
+            (m.start() + base, m.end() + base) for m in regex("link_aggregate").finditer(self.text)
+        ]
 
 
 @dataclass
@@ -78,16 +80,6 @@ class _Focus:
     root: Draft
     current: Draft
     paragraph: int
-
-
-@functools.cache
-def _aggregate() -> re.Pattern[str]:
-    return get_patterns().regex("link_aggregate")
-
-
-@functools.cache
-def _aggregate_hint() -> re.Pattern[str]:
-    return get_patterns().regex("link_aggregate_hint")
 
 
 def split_sentences(text: str, lines: Sequence[tuple[int, int]]) -> list[Sentence]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from xiangmu_extract.boilerplate import is_prose, menu_items
 from xiangmu_extract.normalize import Line, NormalizedText
-from xiangmu_extract.patterns import get_patterns
+from xiangmu_extract.patterns import get_patterns, regex
 from xiangmu_extract.resolve import parse_date
 
 # Line kinds that never carry the article's metadata.
@@ -81,12 +81,6 @@ class _Page:
 
 
 @functools.cache
-def _regex(name: str) -> re.Pattern[str]:
-    """The compiled pattern ``name`` (looked up once)."""
-    return get_patterns().regex(name)
-
-
-@functools.cache
 def _not_media() -> frozenset[str]:
     return frozenset(get_patterns().words("meta_not_media"))
 
@@ -116,13 +110,13 @@ def _search(
     skipped (for a pattern that starts with a lookbehind, which the regex engine
     tries at every position of the line).
     """
-    regex = _regex(name)
-    quick = None if hint is None else _regex(hint)
+    pattern = regex(name)
+    quick = None if hint is None else regex(hint)
     for line in lines:
         text = page.text(line)
         if quick is not None and quick.search(text) is None:
             continue
-        match = regex.search(text)
+        match = pattern.search(text)
         if match is not None:
             yield line, match
 
@@ -227,7 +221,7 @@ def _headline_like(page: _Page, line: Line) -> bool:
         return False
     if not _HEADLINE_MIN_LEN <= len(text) <= _HEADLINE_MAX_LEN:
         return False
-    if _regex("meta_sentence_end").search(text) or _regex("meta_any_date").search(text):
+    if regex("meta_sentence_end").search(text) or regex("meta_any_date").search(text):
         return False
     if line.kind == "menu":
         items = menu_items(page.nt.visual_text(line.start, line.end))
@@ -238,7 +232,7 @@ def _headline_like(page: _Page, line: Line) -> bool:
 def _title_field(page: _Page, start: int, end: int) -> MetaField:
     """The headline as shown: single spaces where the page had spaces."""
     value = page.nt.visual_text(start, end, tags=False)
-    suffix = _regex("meta_title_site_suffix").search(value)
+    suffix = regex("meta_title_site_suffix").search(value)
     if suffix is not None and suffix.start() >= _HEADLINE_MIN_LEN:
         value = value[: suffix.start()]
     return MetaField(value.strip(), start, end)

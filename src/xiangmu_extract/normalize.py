@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from xiangmu_extract.boilerplate import LineKind, classify_lines
-from xiangmu_extract.patterns import alternation, get_patterns
+from xiangmu_extract.patterns import alternation, get_patterns, regex
 
 # A replacement piece: (character, first, last) where first..last (half-open)
 # are positions in the text being rewritten whose original span it takes.
@@ -103,7 +103,7 @@ class NormalizedText:
             return piece
         if ends[start : end - 1] == starts[start + 1 : end]:
             return piece
-        gap = _regex("norm_visual_gap" if tags else "norm_space_gap")
+        gap = regex("norm_visual_gap" if tags else "norm_space_gap")
         parts: list[str] = []
         segment = start
         # Rather than look between every two characters: each gap character of the original
@@ -185,20 +185,14 @@ def _count(begin: int, end: int) -> array[int]:
     return numbers
 
 
-@functools.cache
-def _regex(name: str) -> re.Pattern[str]:
-    """The compiled pattern ``name`` (looked up once: steps ask for theirs per match or line)."""
-    return get_patterns().regex(name)
-
-
 # -- 1. line breaks and HTML ------------------------------------------------
 
 
 def _normalize_line_breaks(buf: _Buffer) -> None:
     if "\r" in buf.text:
-        buf.rewrite(_regex("norm_carriage_return"), lambda m: [("\n", m.start(), m.end())])
-    if _regex("norm_other_line_break").search(buf.text):
-        buf.text = _regex("norm_other_line_break").sub("\n", buf.text)
+        buf.rewrite(regex("norm_carriage_return"), lambda m: [("\n", m.start(), m.end())])
+    if regex("norm_other_line_break").search(buf.text):
+        buf.text = regex("norm_other_line_break").sub("\n", buf.text)
 
 
 @functools.cache
@@ -230,12 +224,12 @@ def _html_pieces(match: re.Match[str]) -> list[_Piece] | None:
 
 
 def _strip_html(buf: _Buffer) -> None:
-    if _regex("norm_html_hint").search(buf.text):
+    if regex("norm_html_hint").search(buf.text):
         # In HTML a newline in the source is just a space; lines come from tags.
         buf.text = buf.text.replace("\n", " ")
-        buf.rewrite(_regex("norm_html_token"), _html_pieces)
+        buf.rewrite(regex("norm_html_token"), _html_pieces)
     elif "&" in buf.text:
-        buf.rewrite(_regex("norm_entity"), _entity_pieces)
+        buf.rewrite(regex("norm_entity"), _entity_pieces)
 
 
 # -- 2.-4. characters -------------------------------------------------------
@@ -253,16 +247,16 @@ def _halfwidth_table() -> dict[int, int]:
 
 def _to_halfwidth(buf: _Buffer) -> None:
     # The full pattern (a lookbehind in one branch) tries every position: first a quick look.
-    if _regex("norm_fullwidth_hint").search(buf.text):
+    if regex("norm_fullwidth_hint").search(buf.text):
         table = _halfwidth_table()
-        buf.text = _regex("norm_fullwidth").sub(lambda m: m.group().translate(table), buf.text)
+        buf.text = regex("norm_fullwidth").sub(lambda m: m.group().translate(table), buf.text)
 
 
 def _drop_pinyin(buf: _Buffer) -> None:
     # An annotation has a tone-marked vowel and no line break: only the lines with such a
     # vowel are searched with the full pattern (its lookbehind is tried at every position).
     text = buf.text
-    hint, annotation = _regex("norm_pinyin_hint"), _regex("norm_pinyin")
+    hint, annotation = regex("norm_pinyin_hint"), regex("norm_pinyin")
     edits: list[_Edit] = []
     vowel = hint.search(text)
     while vowel is not None:
@@ -281,10 +275,10 @@ def _tidy_spaces(buf: _Buffer) -> None:
     Latin letter is on the other side), or of zero-width characters only; make any other
     run one space."""
     text = buf.text
-    wide, latin = _regex("norm_wide_char"), _regex("norm_latin_char")
-    real_space = _regex("norm_real_space")
+    wide, latin = regex("norm_wide_char"), regex("norm_latin_char")
+    real_space = regex("norm_real_space")
     edits: list[_Edit] = []
-    for run in _regex("norm_space_run").finditer(text):
+    for run in regex("norm_space_run").finditer(text):
         begin, finish = run.span()
         if begin == 0 or finish == len(text):
             edits.append((begin, finish, ()))
@@ -309,9 +303,9 @@ def _collapse_punctuation(buf: _Buffer) -> None:
     """A run of punctuation (not an ellipsis of dots) becomes its last mark that is not a
     comma (its first mark when all are commas)."""
     text = buf.text
-    dots, comma = _regex("norm_ellipsis_dots"), _regex("norm_comma")
+    dots, comma = regex("norm_ellipsis_dots"), regex("norm_comma")
     edits: list[_Edit] = []
-    for run in _regex("norm_punct_run").finditer(text):
+    for run in regex("norm_punct_run").finditer(text):
         begin, finish = run.span()
         if dots.fullmatch(text, begin, finish):
             continue
@@ -396,7 +390,7 @@ def _has_traditional(text: str) -> bool:
     """Does ``text`` have one of the characters of lexicon norm_traditional_chars?"""
     if _bmp_traditional_char().search(text):
         return True
-    has_astral = _regex("norm_astral_char").search(text) is not None
+    has_astral = regex("norm_astral_char").search(text) is not None
     return has_astral and not _traditional_chars().isdisjoint(text)
 
 

@@ -264,3 +264,10 @@ def load_patterns(root: Path) -> PatternSet:
 def get_patterns() -> PatternSet:
     """The project's pattern set, loaded on first use and cached."""
     return load_patterns(patterns_dir())
+
+
+@functools.cache
+def regex(name: str) -> re.Pattern[str]:
+    """The compiled pattern ``name`` of the project's set: one cached call, for the hot
+    paths that ask for their patterns per line or per match."""
+    return get_patterns().regex(name)
