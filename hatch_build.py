@@ -36,6 +36,7 @@ setup(name="{package}-compiled", ext_modules=modules)
 
 class MypycBuildHook(BuildHookInterface):  # type: ignore[type-arg]
     PLUGIN_NAME = "custom"
+    _work: Path | None = None  # the copy compiled, removed when the wheel is built
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         mode = os.environ.get("XIANGMU_EXTRACT_COMPILE", "auto")
@@ -55,9 +56,8 @@ class MypycBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         build_data["infer_tag"] = True
 
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
-        work = getattr(self, "_work", None)
-        if work is not None:
-            shutil.rmtree(work, ignore_errors=True)
+        if self._work is not None:
+            shutil.rmtree(self._work, ignore_errors=True)
 
     def _compile(self, work: Path) -> list[Path]:
         """Compile a copy of the sources (never the tree itself); the extension modules."""
