@@ -219,6 +219,34 @@ def test_a_worker_dying_at_the_end_leaves_the_database_of_a_serial_run(
     assert dump(parallel) == dump(serial)
 
 
+class _DiesBetweenChunks(batch._Workers):
+    """A pool whose worker is killed after the first chunks came back, before the next
+    chunk is submitted: the submission itself finds the pool broken."""
+
+    def submit(self, chunk: Any) -> Any:
+        self.submitted = getattr(self, "submitted", 0) + 1
+        if self.submitted == 3:
+            for worker in list(self.pool._processes.values()):  # type: ignore[union-attr]
+                os.kill(worker.pid, signal.SIGKILL)
+            deadline = time.monotonic() + 30
+            while not self.pool._broken and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return super().submit(chunk)
+
+
+def test_a_pool_broken_before_a_submission_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = sorted(str(p) for p in RAW.glob("*.txt"))
+    serial, parallel = tmp_path / "serial.sqlite", tmp_path / "parallel.sqlite"
+    run_batch(files, serial, jobs=1)
+    monkeypatch.setattr(batch, "IN_FLIGHT", 1)  # the third chunk waits for the first result
+    monkeypatch.setattr(batch, "_Workers", _DiesBetweenChunks)
+    summary = run_batch(files, parallel, jobs=2, chunk_size=2)
+    assert counts(summary) == (len(files), len(files), 0, 0)
+    assert dump(parallel) == dump(serial)
+
+
 # -- kill -9 and resume ----------------------------------------------------------------------
 def _corpus(folder: Path, copies: int) -> None:
     """The dev articles, each repeated with a distinct last line: many distinct articles."""

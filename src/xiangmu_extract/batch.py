@@ -225,7 +225,7 @@ def _parallel(chunks: Iterator[list[Item]], workers: _Workers) -> Iterator[list[
     pending: deque[tuple[list[Item], Future[list[Outcome]]]] = deque()
     while True:
         for chunk in islice(chunks, workers.jobs * IN_FLIGHT - len(pending)):
-            pending.append((chunk, workers.submit(chunk)))
+            pending.append((chunk, _submitted(workers, chunk)))
         if not pending:
             return
         chunk, future = pending.popleft()
@@ -239,6 +239,17 @@ def _parallel(chunks: Iterator[list[Item]], workers: _Workers) -> Iterator[list[
             for c, f in zip(retry, [future, *done], strict=True):
                 ok = f.done() and not f.cancelled() and f.exception() is None
                 yield f.result() if ok else workers.one_by_one(c)
+
+
+def _submitted(workers: _Workers, chunk: list[Item]) -> Future[list[Outcome]]:
+    """The chunk submitted; a pool found broken (a worker died since the last result)
+    gives a future failed as the chunks in flight fail, to be run again with them."""
+    try:
+        return workers.submit(chunk)
+    except BrokenProcessPool as exc:
+        failed: Future[list[Outcome]] = Future()
+        failed.set_exception(exc)
+        return failed
 
 
 def _serial(
