@@ -4,8 +4,8 @@
   last line), in MB/s and articles/s, and as a ratio to a reference pipeline of the libraries'
   plain calls run in the same process on the same corpus: OpenCC t2s of the whole text, jieba
   `lcut` of the whole text (its default dictionary, loaded before timing) and the money and date
-  regexes. The two are timed in turns, three times each, and the fastest run of each counts
-  (the machine is shared: slower runs measure the neighbours);
+  regexes. The two take turns on slices of the corpus, three times over, and for each slice
+  the fastest run of each counts (the machine is shared: slower runs measure the neighbours);
 * the build measured: `make bench` runs the wheel's modules compiled by mypyc (hatch_build.py),
   as users install them; the throughput of the pure-Python sources is measured too, in a
   subprocess;
@@ -41,6 +41,7 @@ RAW = ROOT / "data" / "raw"
 RESULTS = ROOT / "bench" / "results"
 TARGET_BYTES = 5_000_000
 REPEATS = 3
+SLICES = 20
 # cProfile function names (file, function) whose cumulative time is a stage.
 STAGES = {
     "normalize": ("normalize.py", "normalize"),
@@ -97,12 +98,19 @@ def reference(texts: list[str]) -> float:
 
 
 def fastest(texts: list[str], *runs: Callable[[list[str]], float]) -> list[float]:
-    """The fastest of REPEATS timings of each run, the runs taking turns."""
-    best = [float("inf")] * len(runs)
-    for _ in range(REPEATS):
-        for i, run in enumerate(runs):
-            best[i] = min(best[i], run(texts))
-    return best
+    """Seconds of each run over ``texts``: the texts in SLICES slices, each slice timed with
+    every run in turn (in alternating order), REPEATS times; per slice and run the fastest
+    timing counts. The runs take turns every second or so, so that the machine's speed,
+    which drifts by tens of percent within minutes here, is the same for all of them."""
+    size = -(-len(texts) // SLICES)
+    slices = [texts[k : k + size] for k in range(0, len(texts), size)]
+    best = [[float("inf")] * len(slices) for _ in runs]
+    for repeat in range(REPEATS):
+        for k, part in enumerate(slices):
+            order = list(enumerate(runs))
+            for i, run in order if (repeat + k) % 2 == 0 else reversed(order):
+                best[i][k] = min(best[i][k], run(part))
+    return [sum(seconds) for seconds in best]
 
 
 def sources(texts: list[str]) -> dict[str, Any]:
