@@ -39,11 +39,16 @@ FOCUS_PARAGRAPHS = 1  # a focus lives on for this many paragraphs without a new 
 M = TypeVar("M", MoneyMention, QuantityMention, CapacityMention, DateMention)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, slots=True)  # __init__ of its own: compiled (see README)
 class Sentence:
     start: int
     end: int
     paragraph: int
+
+    def __init__(self, start: int, end: int, paragraph: int) -> None:
+        self.start = start
+        self.end = end
+        self.paragraph = paragraph
 
 
 @dataclass

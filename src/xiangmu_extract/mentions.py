@@ -15,7 +15,7 @@ QuantityKind = Literal["area", "capacity", "other"]
 RangeRole = Literal["start", "end"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, slots=True)  # __init__ of its own: compiled (see README)
 class MoneyMention:
     """An amount such as ``总投资3亿元以上`` -> the ``3亿元以上`` part."""
 
@@ -26,8 +26,24 @@ class MoneyMention:
     qualifier: Qualifier
     category: bool = False  # "10亿元以上项目", "十亿元级项目": a class of projects, not an amount
 
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        value: float,
+        currency: str,
+        qualifier: Qualifier,
+        category: bool = False,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.value = value
+        self.currency = currency
+        self.qualifier = qualifier
+        self.category = category
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(init=False, slots=True)  # __init__ of its own: compiled (see README)
 class QuantityMention:
     """A number with a unit, ``万``/``亿`` multiplied out: ``20.87万吨`` -> 208700 吨."""
 
@@ -38,8 +54,24 @@ class QuantityMention:
     kind: QuantityKind
     qualifier: Qualifier = "exact"
 
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        value: float,
+        unit: str,
+        kind: QuantityKind,
+        qualifier: Qualifier = "exact",
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.value = value
+        self.unit = unit
+        self.kind = kind
+        self.qualifier = qualifier
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(init=False, slots=True)  # __init__ of its own: compiled (see README)
 class CapacityMention:
     """An annual capacity phrase: ``年产4000吨新型绿色钎焊材料``.
 
@@ -56,8 +88,28 @@ class CapacityMention:
     product_end: int | None = None
     cue: str = ""  # the cue as written: 年产, 年出栏, 产能, …
 
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        value: float,
+        unit: str,
+        product: str | None,
+        product_start: int | None = None,
+        product_end: int | None = None,
+        cue: str = "",
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.value = value
+        self.unit = unit
+        self.product = product
+        self.product_start = product_start
+        self.product_end = product_end
+        self.cue = cue
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(init=False, slots=True)  # __init__ of its own: compiled (see README)
 class DateMention:
     """A date expression, resolved to an ISO partial string when it can be.
 
@@ -69,3 +121,17 @@ class DateMention:
     value: str | None
     relative: bool
     range_role: RangeRole | None = None  # for "2020年12月-2022年12月": start / end
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        value: str | None,
+        relative: bool,
+        range_role: RangeRole | None = None,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.value = value
+        self.relative = relative
+        self.range_role = range_role

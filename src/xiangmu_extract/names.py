@@ -34,7 +34,7 @@ REFERENCE_HEADS = ("该", "此", "这个", "这一", "本", "上述", "这")
 MAX_NAME_CHARS = 48
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, slots=True)  # __init__ of its own: compiled (see README)
 class Phrase:
     """A company or place mention."""
 
@@ -42,8 +42,13 @@ class Phrase:
     start: int
     end: int
 
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(init=False, slots=True)  # __init__ of its own: compiled (see README)
 class NameMention:
     """A project mentioned in a sentence: by name, by phase or by reference."""
 
@@ -58,6 +63,32 @@ class NameMention:
     prefix: Phrase | None = None  # a short brand before a quoted name: 华光新材“…项目”
     enumerated: bool = False  # an item of "A、B、C等项目"
     aggregate: bool = False  # "640个年度实施项目": a count of projects, not one
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        name: str,
+        strong: bool,
+        reference: bool = False,
+        phase: str | None = None,
+        parent: str | None = None,
+        company: Phrase | None = None,
+        prefix: Phrase | None = None,
+        enumerated: bool = False,
+        aggregate: bool = False,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.name = name
+        self.strong = strong
+        self.reference = reference
+        self.phase = phase
+        self.parent = parent
+        self.company = company
+        self.prefix = prefix
+        self.enumerated = enumerated
+        self.aggregate = aggregate
 
 
 @dataclass(frozen=True)

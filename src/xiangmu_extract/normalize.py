@@ -41,7 +41,7 @@ _VISUAL_MAX_LEN = 200
 _COUNT_CACHE_MAX = 1 << 20
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, slots=True)  # __init__ of its own: compiled (see README)
 class Line:
     """A line of the normalized text; ``end`` excludes the newline.
 
@@ -53,6 +53,12 @@ class Line:
     end: int
     boilerplate: bool
     kind: LineKind = "body"
+
+    def __init__(self, start: int, end: int, boilerplate: bool, kind: LineKind = "body") -> None:
+        self.start = start
+        self.end = end
+        self.boilerplate = boilerplate
+        self.kind = kind
 
 
 @dataclass(frozen=True)

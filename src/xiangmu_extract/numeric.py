@@ -285,7 +285,7 @@ def parse_reference(reference: str | date | None) -> Reference | None:
     return Reference(year, month, day)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, slots=True)  # __init__ of its own: compiled (see README)
 class _DateParts:
     """What one date expression says, before any reference is applied."""
 
@@ -295,6 +295,22 @@ class _DateParts:
     day: int | None = None
     month_offset: int | None = None  # 上月 -1, 本月 0, 下月 +1
     suffix: str | None = None  # period after the year: "-H1", "-Q3", "-12", ""
+
+    def __init__(
+        self,
+        year: int | None = None,
+        year_offset: int | None = None,
+        month: int | None = None,
+        day: int | None = None,
+        month_offset: int | None = None,
+        suffix: str | None = None,
+    ) -> None:
+        self.year = year
+        self.year_offset = year_offset
+        self.month = month
+        self.day = day
+        self.month_offset = month_offset
+        self.suffix = suffix
 
 
 class _FoundDate(NamedTuple):

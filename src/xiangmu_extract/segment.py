@@ -64,7 +64,7 @@ class Token(NamedTuple):
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, slots=True)  # __init__ of its own: compiled (see README)
 class Tokens:
     """The words of a text and where they are: ``words[i]`` spans ``bounds[i]:bounds[i + 1]``.
 
@@ -74,6 +74,10 @@ class Tokens:
 
     words: tuple[str, ...]
     bounds: tuple[int, ...]  # len(words) + 1 offsets
+
+    def __init__(self, words: tuple[str, ...], bounds: tuple[int, ...]) -> None:
+        self.words = words
+        self.bounds = bounds
 
     def __len__(self) -> int:
         return len(self.words)
