@@ -9,6 +9,7 @@ one value per field.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -155,7 +156,10 @@ def _key(name: str) -> str:
     return _QUOTES.sub("", name).replace("(", "(").replace(")", ")")
 
 
+@functools.lru_cache(maxsize=4096)
 def _core(name: str) -> str:
+    """The name without quotes, phase in parentheses and head word: what tells it apart.
+    Cached: a name is compared with every draft of its article."""
     core = PAREN_PHASE.sub("", _key(name))
     for head in ("建设项目", "项目", "工程"):
         if core.endswith(head) and len(core) > len(head) + 1:
