@@ -11,7 +11,6 @@ are never tied to a project.
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -68,16 +67,18 @@ class _Scope:
     sentence: Sentence
     text: str
     targets: Sequence[tuple[NameMention, Draft]]
+    # not a functools.cached_property: that one runs interpreted, at every access
+    _aggregates: list[tuple[int, int]] | None = None
 
-    @functools.cached_property
     def aggregates(self) -> list[tuple[int, int]]:
         """Counts of projects ("640个项目"), looked for only when a figure needs a target."""
-        base = self.sentence.start
-        if not regex("link_aggregate_hint").search(self.text):
-            return []
-        return [
-            (m.start() + base, m.end() + base) for m in regex("link_aggregate").finditer(self.text)
-        ]
+        if self._aggregates is None:
+            self._aggregates = []
+            if regex("link_aggregate_hint").search(self.text):
+                base = self.sentence.start
+                for m in regex("link_aggregate").finditer(self.text):
+                    self._aggregates.append((m.start() + base, m.end() + base))
+        return self._aggregates
 
 
 @dataclass
@@ -261,13 +262,13 @@ class Linker:
             # a count of projects between the project (or, for a project named later, the
             # start of the sentence) and the figure makes the figure a total
             lo = chosen[0].start if chosen[0].start < pos else s.start
-            if any(lo <= a < pos for a, _ in scope.aggregates):
+            if any(lo <= a < pos for a, _ in scope.aggregates()):
                 return None
             draft = chosen[1]
         else:
             if self.focus is None or s.paragraph - self.focus.paragraph > FOCUS_PARAGRAPHS:
                 return None
-            if any(s.start <= a < pos for a, _ in scope.aggregates):
+            if any(s.start <= a < pos for a, _ in scope.aggregates()):
                 return None
             draft = self.focus.root
         if draft.parent is not None and cues.is_whole_project(self.text[max(0, pos - 8) : pos]):
