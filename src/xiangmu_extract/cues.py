@@ -17,6 +17,8 @@ from xiangmu_extract.patterns import alternation, get_patterns
 MONEY_CUE_REACH = 10
 AREA_CUE_REACH = 8
 DATE_CUE_REACH = 16
+_CLAUSE_BREAK = re.compile(r"[,。;:!?]")
+_DIGIT_OR_BREAK = re.compile(r"[\d,。;:!?]")  # another figure, or the clause ends
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def _nearest_before(table: _Table, left: str, reach: int) -> str | None:
     best: tuple[int, str] | None = None
     for _start, end, field in table.fields_in(window):
         gap = window[end:]
-        if re.search(r"[\d,。;:!?]", gap):
+        if _DIGIT_OR_BREAK.search(gap):
             continue
         if best is None or end > best[0] or (end == best[0]):
             best = (end, field)
@@ -108,7 +110,7 @@ def date_events(right: str, left: str) -> list[str]:
     nothing.
     """
     cues = date_cues().fields_in(right[:DATE_CUE_REACH])
-    if cues and not re.search(r"[,。;:!?]", right[: cues[0][0]]):
+    if cues and not _CLAUSE_BREAK.search(right, 0, cues[0][0]):
         if cues[0][2] == "none":
             return []
         fields = [cues[0][2]]

@@ -20,6 +20,7 @@ from xiangmu_extract.names import PAREN_PHASE, Phrase
 SIMILAR_NAMES = 0.8
 _ORDINALS = re.compile(r"[一二三四五六七八九十首\d]")
 _QUOTES = re.compile(r"[“”‘’「」『』\"'\s]")
+_PHASE = re.compile(r"[一二三四五六七八九十首]期")
 
 
 @dataclass(eq=False)
@@ -201,7 +202,7 @@ def same_project(name: str, draft: Draft, places: frozenset[str]) -> bool:
 
 def _other_phase(short: str, long_: str) -> bool:
     rest = long_.replace(short, "", 1)
-    return bool(re.search(r"[一二三四五六七八九十首]期", rest))
+    return _PHASE.search(rest) is not None
 
 
 def _brand_alias(short: str, long_: str, places: frozenset[str]) -> bool:

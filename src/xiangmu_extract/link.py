@@ -33,6 +33,10 @@ from xiangmu_extract.patterns import get_patterns, regex
 SENTENCE_END = re.compile(r"[。!?!?;;]+|……")
 CLAUSE_END = re.compile(r"[,,::]")
 CLAUSE_BREAK = re.compile(r"[,。;:,;:\n]")
+_DIGIT = re.compile(r"\d")
+# between a place and a name it is the place of: "X的NAME", "X对NAME", "X内的NAME"
+_PLACE_OF_NAME = re.compile(r"的?|对|内的|[^,。]{0,4}的")
+_NOT_IN_A_COMPANY = re.compile(r"[的在了是\d]")  # what a company named as a subject never has
 FOCUS_PARAGRAPHS = 1  # a focus lives on for this many paragraphs without a new mention
 
 M = TypeVar("M", MoneyMention, QuantityMention, CapacityMention, DateMention)
@@ -175,7 +179,7 @@ class Linker:
             return True  # "致力于打造…示范项目": what the project in focus is to become
         if m.strong or not before.endswith("的"):
             return False
-        return not re.search(r"\d", before)
+        return _DIGIT.search(before) is None
 
     def _clause_start(self, pos: int) -> int:
         """Where the clause around ``pos`` starts: after the last ,。;: or line break before it."""
@@ -407,7 +411,7 @@ class Linker:
             prel, pend = p.start - base, p.end - base
             lead = text[max(0, prel - 3) : prel]
             placed = lead.endswith(("位于", "地处", "落户", "在"))
-            before_name = pend <= rel and re.fullmatch(r"的?|对|内的|[^,。]{0,4}的", text[pend:rel])
+            before_name = pend <= rel and _PLACE_OF_NAME.fullmatch(text, pend, rel)
             if (placed and (prel >= c_start or m.reference)) or before_name:
                 ranked.append((0, abs(prel - rel), p))
             elif m.reference:
@@ -450,7 +454,9 @@ def _inside(p: Phrase, others: Sequence[Phrase]) -> bool:
 
 def _has_stop(text: str) -> bool:
     stops = lexicon().stops
-    return any(w in text for w in stops if len(w) >= 2) or bool(re.search(r"[的在了是\d]", text))
+    return (
+        any(w in text for w in stops if len(w) >= 2) or _NOT_IN_A_COMPANY.search(text) is not None
+    )
 
 
 def _specific(org: Phrase) -> bool:

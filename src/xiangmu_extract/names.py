@@ -408,10 +408,12 @@ def _with_phase(mention: NameMention, phase_text: str | None) -> NameMention:
     )
 
 
+_MORE_NAME = re.compile(r"[南北东西中]区|[A-Za-z]")
+
+
 def _continues_name(text: str, pos: int) -> bool:
     """A phase word followed by more name ("一期南区项目") is part of a longer name."""
-    rest = text[pos : pos + 6]
-    return bool(re.match(r"[南北东西中]区|[A-Za-z]", rest))
+    return _MORE_NAME.match(text, pos) is not None
 
 
 def find_phases(text: str, base: int, taken: Sequence[NameMention]) -> list[NameMention]:
