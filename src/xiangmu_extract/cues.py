@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from xiangmu_extract.models import STATUSES, Status
-from xiangmu_extract.patterns import alternation, get_patterns
+from xiangmu_extract.patterns import alternation, get_patterns, regex
 
 # How far a cue may stand from its figure ("产值可以翻一番达到6亿多元").
 MONEY_CUE_REACH = 10
@@ -125,7 +125,7 @@ def date_events(right: str, left: str) -> list[str]:
     if before:
         _, end, field = before[-1]
         gap = left[-10:][end:]
-        if field != "none" and get_patterns().regex("cue_date_gap").fullmatch(gap):
+        if field != "none" and regex("cue_date_gap").fullmatch(gap):
             return [field]
     return []
 
@@ -142,9 +142,9 @@ def status_votes(clause: str) -> list[tuple[Status, bool]]:
         before = clause[:start]
         after = clause[end : end + 8]
         plans = [m.end() for m in _future().finditer(before)]
-        facts = [m.end() for m in get_patterns().regex("cue_actual").finditer(before)]
+        facts = [m.end() for m in regex("cue_actual").finditer(before)]
         planned = bool(plans) and (not facts or max(plans) > max(facts))
-        conditional = bool(get_patterns().regex("cue_condition").match(after))
+        conditional = bool(regex("cue_condition").match(after))
         votes.append((status, not planned and not conditional))
     return votes
 

@@ -28,7 +28,7 @@ from xiangmu_extract.names import (
     find_places,
     lexicon,
 )
-from xiangmu_extract.patterns import get_patterns, regex
+from xiangmu_extract.patterns import regex, words
 
 SENTENCE_END = re.compile(r"[。!?!?;;]+|……")
 CLAUSE_END = re.compile(r"[,,::]")
@@ -175,7 +175,7 @@ class Linker:
             return False
         clause_start = self._clause_start(m.start)
         before = self.text[clause_start : m.start]
-        if before.endswith(get_patterns().words("name_goal_verbs")):
+        if before.endswith(words("name_goal_verbs")):
             return True  # "致力于打造…示范项目": what the project in focus is to become
         if m.strong or not before.endswith("的"):
             return False
@@ -190,7 +190,7 @@ class Linker:
         """A weak head named as the object of 建设/引进/签约 or in "分别是A和B"."""
         clause_start = self._clause_start(m.start)
         before = self.text[clause_start : m.start]
-        intro = get_patterns().words("name_project_intro")
+        intro = words("name_project_intro")
         return before.endswith(intro) or any(w in before for w in ("分别是", "分别为"))
 
     def _named(self, name: str, span: tuple[int, int], strong: bool) -> Draft:
@@ -316,7 +316,7 @@ class Linker:
             nxt = dates[k + 1].start if k + 1 < len(dates) else s.end
             if d.range_role is not None:
                 left = self.text[s.start : d.start]
-                if not get_patterns().regex("cue_date_range").search(left):
+                if not regex("cue_date_range").search(left):
                     continue
                 events = ["start_date" if d.range_role == "start" else "completion_date"]
             else:
@@ -378,12 +378,12 @@ class Linker:
     ) -> None:
         """ "X投资3亿元…" (X is the investor) or "由X投资/承建/建设…"."""
         clause_start = max(text.rfind(ch, 0, rel) for ch in ",,:;:") + 1
-        subject = get_patterns().regex("cue_investor_subject").match(text[clause_start:rel])
+        subject = regex("cue_investor_subject").match(text[clause_start:rel])
         if subject and not _has_stop(subject.group(1)):
             s, e = clause_start + base, clause_start + base + len(subject.group(1))
             draft.company = _best_org(orgs, s, e) or Phrase(subject.group(1), s, e)
             return
-        by = get_patterns().regex("cue_investor_by").search(text[rel:])
+        by = regex("cue_investor_by").search(text[rel:])
         if by:
             s = rel + by.start(1) + base
             e = s + len(by.group(1))
@@ -402,7 +402,7 @@ class Linker:
         "在X" or "X的NAME" in the clause; 1 a place the name starts with (not a province);
         2 another place of the sentence."""
         rel = m.start - base
-        provinces = get_patterns().words("place_provinces")
+        provinces = words("place_provinces")
         c_start = max(text.rfind(ch, 0, rel) for ch in ",;:,;:") + 1
         ranked: list[tuple[int, int, Phrase]] = []
         for p in places:
@@ -460,7 +460,7 @@ def _has_stop(text: str) -> bool:
 
 
 def _specific(org: Phrase) -> bool:
-    return org.text not in get_patterns().words("org_generic") and len(org.text) >= 3
+    return org.text not in words("org_generic") and len(org.text) >= 3
 
 
 def _best_org(orgs: Sequence[Phrase], start: int, end: int) -> Phrase | None:
@@ -469,7 +469,7 @@ def _best_org(orgs: Sequence[Phrase], start: int, end: int) -> Phrase | None:
 
 
 def _first_investor(orgs: Sequence[Phrase], text: str, base: int) -> Phrase | None:
-    skip = get_patterns().words("org_not_investor")
+    skip = words("org_not_investor")
     for org in orgs:
         left = text[max(0, org.start - base - 6) : org.start - base]
         if _specific(org) and not any(w in left for w in skip):

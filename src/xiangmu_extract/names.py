@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from xiangmu_extract.patterns import alternation, get_patterns
+from xiangmu_extract.patterns import alternation, get_patterns, regex
 from xiangmu_extract.segment import Tokens, tokenize
 
 PUNCT = frozenset(",。;:!?、,;:!?…—·•/|《》<>[]【】「」『』\"'")
@@ -295,9 +295,8 @@ def _components_dropped(mentions: list[NameMention], text: str, base: int) -> li
     """Without the names listed as parts of a project: after a project and a cue in the
     same clause ("该项目涵盖金刚线项目、…"), before "都包含在…" ("农旅项目…都包含在园区内"), or
     after what a project consists of ("主要建设内容包括教学楼、综合楼、体育馆")."""
-    pats = get_patterns()
-    cue, after = pats.regex("name_component_cue"), pats.regex("name_component_after")
-    scope = pats.regex("name_component_scope").search(text)
+    cue, after = regex("name_component_cue"), regex("name_component_after")
+    scope = regex("name_component_scope").search(text)
     parts_from = base + scope.end() if scope else None  # "建设内容包括…": parts from here on
     kept: list[NameMention] = []
     owner: NameMention | None = None  # the project the parts belong to

@@ -12,7 +12,7 @@ import functools
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from xiangmu_extract.patterns import get_patterns
+from xiangmu_extract.patterns import get_patterns, regex
 
 _SMALL_UNITS = (10, 100, 1000)  # 十 百 千: multiply the digit before them
 _TEN = 10  # 十 may stand without its digit: "十亿" is 10⁹
@@ -124,7 +124,7 @@ def parse_chinese_number(text: str) -> Decimal | None:
 @functools.lru_cache(maxsize=4096)
 def read_number(text: str) -> ParsedNumber | None:
     """Read a whole number string ("1.42亿", "3.6万多", "10余亿", "三千万", "343,688"), or None."""
-    match = get_patterns().regex("num_number").fullmatch(text)
+    match = regex("num_number").fullmatch(text)
     if match is None:
         return None
     base: Decimal | None

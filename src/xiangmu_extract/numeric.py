@@ -25,7 +25,7 @@ from xiangmu_extract.mentions import (
 )
 from xiangmu_extract.models import Qualifier
 from xiangmu_extract.numerals import parse_chinese_number, read_number
-from xiangmu_extract.patterns import get_patterns
+from xiangmu_extract.patterns import get_patterns, regex
 
 # Pattern lists -> what they mean. The words live in patterns/; only their roles are here.
 _QUALIFIER_LISTS: dict[str, Qualifier] = {
@@ -136,7 +136,7 @@ def _money(text: str, match: re.Match[str]) -> MoneyMention | None:
         return None
     cur = match["cur"]
     after = match.end("cur") if cur else match.end("num")
-    category = get_patterns().regex("money_category_tail").match(text, after) is not None
+    category = regex("money_category_tail").match(text, after) is not None
     return MoneyMention(
         start=match.start(),
         end=match.end(),
@@ -149,7 +149,7 @@ def _money(text: str, match: re.Match[str]) -> MoneyMention | None:
 
 def find_money(text: str) -> list[MoneyMention]:
     """Amounts of money ("总投资3亿元以上" -> the "3亿元以上" part), value in currency units."""
-    matches = get_patterns().regex("money_amount").finditer(text)
+    matches = regex("money_amount").finditer(text)
     return [money for m in matches if (money := _money(text, m)) is not None]
 
 
@@ -182,7 +182,7 @@ def _quantity(match: re.Match[str]) -> QuantityMention | None:
 
 def find_quantities(text: str) -> list[QuantityMention]:
     """Numbers with a unit, 万/亿 multiplied out: "20.87万吨" -> 208700 吨 (kind capacity)."""
-    matches = get_patterns().regex("qty_amount").finditer(text)
+    matches = regex("qty_amount").finditer(text)
     return [quantity for m in matches if (quantity := _quantity(m)) is not None]
 
 
@@ -193,24 +193,23 @@ def _product(text: str, start: int, end: int) -> tuple[int, int] | None:
     Cut at the first stop word ("项目", "生产线", "已") or word of another fact ("总投资"),
     then strip non-product words at the end ("智能制造建设", "改造").
     """
-    pats = get_patterns()
     raw = text[start:end]
     cuts = [
         m.start()
         for name in ("cap_product_stop", "cap_product_blocked")
-        if (m := pats.regex(name).search(raw)) is not None
+        if (m := regex(name).search(raw)) is not None
     ]
-    raw = pats.regex("cap_product_tail").sub("", raw[: min(cuts, default=len(raw))])
+    raw = regex("cap_product_tail").sub("", raw[: min(cuts, default=len(raw))])
     return (start, start + len(raw)) if raw else None
 
 
 def _capacity(text: str, match: re.Match[str], cue: str, start: int) -> CapacityMention | None:
-    amount = get_patterns().regex("qty_amount").fullmatch(text, *match.span("amount"))
+    amount = regex("qty_amount").fullmatch(text, *match.span("amount"))
     quantity = None if amount is None else _quantity(amount)
     if quantity is None:
         return None
     before = match["prod_b"]
-    if before and get_patterns().regex("cap_product_blocked").search(before):
+    if before and regex("cap_product_blocked").search(before):
         return None  # "存栏5万头": what stands before the amount is another fact
     group = "prod_b" if before else "prod_a"
     product = _product(text, *match.span(group)) if match[group] else None
@@ -232,10 +231,9 @@ def find_capacities(text: str) -> list[CapacityMention]:
 
     "新增年产20GW高效电池和21GW高效电池组件生产线" -> (20 GW 高效电池), (21 GW 高效电池组件).
     """
-    pats = get_patterns()
-    more = pats.regex("cap_more")
+    more = regex("cap_more")
     found: list[CapacityMention] = []
-    for match in pats.regex("cap_phrase").finditer(text):
+    for match in regex("cap_phrase").finditer(text):
         head = _capacity(text, match, match["cue"], match.start())
         if head is None:
             continue
@@ -347,7 +345,7 @@ def _int(text: str | None) -> int | None:
 # The same expressions ("2022年", "今年", "年底") come back in article after article.
 @functools.lru_cache(maxsize=4096)
 def _read_date(expression: str) -> _DateParts | None:
-    g = get_patterns().regex("date_parts").fullmatch(expression)
+    g = regex("date_parts").fullmatch(expression)
     if g is None:
         return None
     year, month, day = (_int(g[k] or g[k2] or g[k3]) for k, k2, k3 in _DATE_FIELDS)
@@ -406,14 +404,13 @@ def find_dates(text: str, reference: str | date | None = None) -> list[DateMenti
     Two dates joined by -/—/至/到 are a range (range_role start/end); the end takes the start's
     year when it has none ("2021年3月至6月").
     """
-    pats = get_patterns()
     ref = parse_reference(reference)
     found = [
         _FoundDate(m.start(), m.end(), parts)
-        for m in pats.regex("date_scan").finditer(text)
+        for m in regex("date_scan").finditer(text)
         if (parts := _read_date(m.group())) is not None
     ]
-    join = pats.regex("date_range_join")
+    join = regex("date_range_join")
     mentions: list[DateMention] = []
     i = 0
     while i < len(found):

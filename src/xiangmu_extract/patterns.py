@@ -271,3 +271,9 @@ def regex(name: str) -> re.Pattern[str]:
     """The compiled pattern ``name`` of the project's set: one cached call, for the hot
     paths that ask for their patterns per line or per match."""
     return get_patterns().regex(name)
+
+
+@functools.cache
+def words(name: str) -> tuple[str, ...]:
+    """The list or lexicon ``name`` of the project's set, as :func:`regex` for patterns."""
+    return get_patterns().words(name)

@@ -33,7 +33,7 @@ from xiangmu_extract.models import (
 from xiangmu_extract.names import Phrase, find_places, may_name_projects
 from xiangmu_extract.normalize import NormalizedText, normalize
 from xiangmu_extract.numeric import find_capacities, find_dates, find_money, find_quantities
-from xiangmu_extract.patterns import get_patterns
+from xiangmu_extract.patterns import regex
 from xiangmu_extract.reader import read_text
 
 V = TypeVar("V", bound=BaseModel)
@@ -118,7 +118,7 @@ def _is_signing(nt: NormalizedText, meta: Metadata, sentences: list[Sentence]) -
         nt.text[sentences[0].start : sentences[min(2, len(sentences) - 1)].end] if sentences else ""
     )
     title = meta.title.value if meta.title else ""
-    signing = get_patterns().regex("cue_signing")
+    signing = regex("cue_signing")
     return bool(signing.search(title) or signing.search(head))
 
 
