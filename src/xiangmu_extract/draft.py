@@ -186,13 +186,13 @@ def same_project(name: str, draft: Draft, places: frozenset[str]) -> bool:
             return True
         if _brand_alias(a, b, places) or _brand_alias(b, a, places):
             return True
-        if _ORDINALS.findall(a) == _ORDINALS.findall(b) and len(short) >= 6:
-            matcher = difflib.SequenceMatcher(None, short, long_)
-            if (
-                matcher.find_longest_match().size >= 4
-                and _matched(matcher) / len(short) >= SIMILAR_NAMES
-            ):
-                return True
+        if (
+            len(short) >= 6
+            and _share_four(short, long_)
+            and _ORDINALS.findall(a) == _ORDINALS.findall(b)
+            and _matched(difflib.SequenceMatcher(None, short, long_)) / len(short) >= SIMILAR_NAMES
+        ):
+            return True
     if draft.company and len(a) >= 2:
         company = _key(draft.company.text)
         if a in company and len(a) >= 2 and len(name) <= len(a) + 2:
@@ -213,6 +213,12 @@ def _brand_alias(short: str, long_: str, places: frozenset[str]) -> bool:
             rest = short[k:]
             return len(rest) >= 2 and rest in long_
     return False
+
+
+def _share_four(short: str, long_: str) -> bool:
+    """Whether the names have four characters in a row in common (their longest matching
+    block has four or more), found without building a SequenceMatcher."""
+    return any(short[i : i + 4] in long_ for i in range(len(short) - 3))
 
 
 def _matched(matcher: difflib.SequenceMatcher[str]) -> int:
