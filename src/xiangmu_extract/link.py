@@ -64,15 +64,20 @@ class Mentions:
     dates: list[DateMention] = field(default_factory=list)
 
 
-@dataclass
 class _Scope:
-    """One sentence being linked: its text, the projects it names, its totals."""
+    """One sentence being linked: its text, the projects it names, its totals.
 
-    sentence: Sentence
-    text: str
-    targets: Sequence[tuple[NameMention, Draft]]
-    # not a functools.cached_property: that one runs interpreted, at every access
-    _aggregates: list[tuple[int, int]] | None = None
+    (A plain class: its __init__ is compiled, a dataclass's would not be; the totals are
+    kept in an attribute, as a functools.cached_property runs interpreted at every access.)
+    """
+
+    def __init__(
+        self, sentence: Sentence, text: str, targets: Sequence[tuple[NameMention, Draft]]
+    ) -> None:
+        self.sentence = sentence
+        self.text = text
+        self.targets = targets
+        self._aggregates: list[tuple[int, int]] | None = None
 
     def aggregates(self) -> list[tuple[int, int]]:
         """Counts of projects ("640个项目"), looked for only when a figure needs a target."""
@@ -85,11 +90,13 @@ class _Scope:
         return self._aggregates
 
 
-@dataclass
 class _Focus:
-    root: Draft
-    current: Draft
-    paragraph: int
+    """The project the sentences speak of, and the paragraph that last named it."""
+
+    def __init__(self, root: Draft, current: Draft, paragraph: int) -> None:
+        self.root = root
+        self.current = current
+        self.paragraph = paragraph
 
 
 def split_sentences(text: str, lines: Sequence[tuple[int, int]]) -> list[Sentence]:
