@@ -208,15 +208,21 @@ def _die_rebuilding(groups: list[str], database: str) -> list[Any]:
     os._exit(3)  # a worker killed while it rebuilds consolidated rows at the end of a run
 
 
+def _serial_run(tmp_path: Path) -> tuple[list[str], Path]:
+    """The dev articles, and the database a serial run makes of them."""
+    files = sorted(str(p) for p in RAW.glob("*.txt"))
+    serial = tmp_path / "serial.sqlite"
+    run_batch(files, serial, jobs=1)
+    return files, serial
+
+
 def test_a_worker_dying_at_the_end_leaves_the_database_of_a_serial_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    files = sorted(str(p) for p in RAW.glob("*.txt"))
-    serial, parallel = tmp_path / "serial.sqlite", tmp_path / "parallel.sqlite"
-    run_batch(files, serial, jobs=1)
+    files, serial = _serial_run(tmp_path)
     monkeypatch.setattr(batch, "rebuild_groups", _die_rebuilding)
-    run_batch(files, parallel, jobs=2)
-    assert dump(parallel) == dump(serial)
+    run_batch(files, tmp_path / "parallel.sqlite", jobs=2)
+    assert dump(tmp_path / "parallel.sqlite") == dump(serial)
 
 
 class _DiesBetweenChunks(batch._Workers):
@@ -237,14 +243,12 @@ class _DiesBetweenChunks(batch._Workers):
 def test_a_pool_broken_before_a_submission_loses_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    files = sorted(str(p) for p in RAW.glob("*.txt"))
-    serial, parallel = tmp_path / "serial.sqlite", tmp_path / "parallel.sqlite"
-    run_batch(files, serial, jobs=1)
+    files, serial = _serial_run(tmp_path)
     monkeypatch.setattr(batch, "IN_FLIGHT", 1)  # the third chunk waits for the first result
     monkeypatch.setattr(batch, "_Workers", _DiesBetweenChunks)
-    summary = run_batch(files, parallel, jobs=2, chunk_size=2)
+    summary = run_batch(files, tmp_path / "parallel.sqlite", jobs=2, chunk_size=2)
     assert counts(summary) == (len(files), len(files), 0, 0)
-    assert dump(parallel) == dump(serial)
+    assert dump(tmp_path / "parallel.sqlite") == dump(serial)
 
 
 # -- kill -9 and resume ----------------------------------------------------------------------
