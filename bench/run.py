@@ -9,6 +9,8 @@
 * the build measured: `make bench` runs the wheel's modules compiled by mypyc (hatch_build.py),
   as users install them; the throughput of the pure-Python sources is measured too, in a
   subprocess;
+* instructions per article of the same build, counted by valgrind when it is installed
+  (bench/instructions.py): unlike seconds, the count does not drift with the machine's load;
 * where the time goes: cumulative seconds of each stage under cProfile, on the sources (cProfile
   does not see inside compiled modules);
 * cold start of the `extract` command (median of 5) and the import of the package;
@@ -176,6 +178,7 @@ def score() -> float:
 def main() -> None:
     sys.path.insert(0, str(Path(__file__).parent))
     import batch
+    import instructions
 
     texts = corpus()
     megabytes = sum(len(t.encode()) for t in texts) / 1e6
@@ -183,6 +186,7 @@ def main() -> None:
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     pure = sources(texts)
     profile = pure["stages"]
+    counted = instructions.per_article()
     baseline = json.loads((ROOT / "bench" / "baseline.json").read_text())["all_facts_f1"]
     f1 = score()
     figures: dict[str, Any] = {
@@ -195,6 +199,7 @@ def main() -> None:
         "extract, sources (pure Python)": {"MB/s per core": megabytes / pure["seconds"]},
         "reference pipeline": {"MB/s per core": megabytes / ref_s},
         "ratio to reference": ref_s / ours_s,
+        "instructions per article (valgrind)": counted,
         "stages (s, sources profiled, quarter of the corpus)": profile,
         "cold extract (s, median of 5)": cold_start(),
         "import xiangmu_extract (ms)": import_time() * 1000,
@@ -208,6 +213,10 @@ def main() -> None:
     print(f"{'extract, sources (pure Python)':<34}{megabytes / pure['seconds']:8.2f} MB/s per core")
     print(f"{'reference (OpenCC+lcut+regexes)':<34}{megabytes / ref_s:8.2f} MB/s per core")
     print(f"{'ratio to reference':<34}{ref_s / ours_s:8.2f} x")
+    if counted is None:
+        print(f"{'instructions per article':<34}     n/a    (valgrind is not installed)")
+    else:
+        print(f"{'instructions per article':<34}{counted / 1e6:8.2f} M  (valgrind: no drift)")
     print("where the time goes (sources, cProfile):")
     for label, seconds in profile.items():
         share = seconds / profile["total (profiled)"] * 100
