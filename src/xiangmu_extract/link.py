@@ -30,7 +30,11 @@ from xiangmu_extract.names import (
 )
 from xiangmu_extract.patterns import regex, words
 
-SENTENCE_END = re.compile(r"[。!?!?;;]+|……")
+# The end of a sentence: a run of 。!?; marks, or an ellipsis "……" (SENTENCE_END_PLAIN).
+# Written to start with a character class, so that the regex engine skips straight to the
+# next mark; the plain form is tried at every character (tests/test_fast_regexes.py).
+SENTENCE_END_PLAIN = r"[。!?!?;;]+|……"
+SENTENCE_END = re.compile(r"[。!?!?;;…](?:(?<=…)…|(?<!…)[。!?!?;;]*)")
 CLAUSE_END = re.compile(r"[,,::]")
 CLAUSE_BREAK = re.compile(r"[,。;:,;:\n]")
 _DIGIT = re.compile(r"\d")

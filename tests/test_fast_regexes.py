@@ -1,0 +1,72 @@
+"""Regexes written for speed match what their plain forms match.
+
+A pattern that starts with a character class lets the regex engine skip to the next
+character of the class; one that starts with a repeat, an alternation of classes or a
+case-insensitive class is tried at every character. The fast forms are harder to read:
+each is checked here against the plain form it stands for.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xiangmu_extract import link, segment
+from xiangmu_extract.patterns import get_patterns
+
+
+def spans(pattern: re.Pattern[str], text: str, pos: int, endpos: int) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text, pos, endpos)]
+
+
+def _plain_run(char: str, more: str) -> re.Pattern[str]:
+    return re.compile(get_patterns().source(char) + more)
+
+
+CASES = {
+    "sentence end": (link.SENTENCE_END, re.compile(link.SENTENCE_END_PLAIN), "。!?;;…a\n"),
+    "letter/digit run": (segment._RUN, re.compile(segment._RUN_PLAIN), "aZ09\r\n中 "),
+    "space run": (
+        get_patterns().regex("norm_space_run"),
+        _plain_run("norm_space_char", "+"),
+        " \t\u3000\u200ba中",
+    ),
+    "punctuation run": (
+        get_patterns().regex("norm_punct_run"),
+        _plain_run("norm_punct_char", "{2,}"),
+        ",，。.!a中",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_the_fast_form_finds_what_the_plain_form_finds(case: str, data: st.DataObject) -> None:
+    fast, plain, alphabet = CASES[case]
+    text = data.draw(st.text(alphabet, max_size=24))
+    pos = data.draw(st.integers(0, len(text)))
+    endpos = data.draw(st.integers(pos, len(text)))
+    assert spans(fast, text, pos, endpos) == spans(plain, text, pos, endpos)
+
+
+def test_the_footer_hint_is_the_case_insensitive_class_written_out() -> None:
+    hint = get_patterns().regex("bp_footer_strong_latin_hint")
+    plain = re.compile("(?i)[ci]")
+    every = [chr(c) for c in range(0x110000)]
+    assert [c for c in every if hint.match(c)] == [c for c in every if plain.match(c)]
+
+
+@pytest.mark.parametrize("case", [*sorted(CASES), "footer hint"])
+def test_the_fast_forms_start_with_a_class(case: str) -> None:
+    from re import _compiler, _parser
+
+    fast = (
+        get_patterns().regex("bp_footer_strong_latin_hint")
+        if case == "footer hint"
+        else CASES[case][0]
+    )
+    assert _compiler._get_charset_prefix(_parser.parse(fast.pattern), fast.flags)
