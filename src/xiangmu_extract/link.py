@@ -20,6 +20,7 @@ from xiangmu_extract import cues
 from xiangmu_extract.draft import Draft, same_project
 from xiangmu_extract.mentions import CapacityMention, DateMention, MoneyMention, QuantityMention
 from xiangmu_extract.names import (
+    DIGIT,
     NameMention,
     Phrase,
     find_names,
@@ -37,7 +38,6 @@ SENTENCE_END_PLAIN = r"[。!?!?;;]+|……"
 SENTENCE_END = re.compile(r"[。!?!?;;…](?:(?<=…)…|(?<!…)[。!?!?;;]*)")
 CLAUSE_END = re.compile(r"[,,::]")
 CLAUSE_BREAK = re.compile(r"[,。;:,;:\n]")
-_DIGIT = re.compile(r"\d")
 # between a place and a name it is the place of: "X的NAME", "X对NAME", "X内的NAME"
 _PLACE_OF_NAME = re.compile(r"的?|对|内的|[^,。]{0,4}的")
 _NOT_IN_A_COMPANY = re.compile(r"[的在了是\d]")  # what a company named as a subject never has
@@ -190,7 +190,7 @@ class Linker:
             return True  # "致力于打造…示范项目": what the project in focus is to become
         if m.strong or not before.endswith("的"):
             return False
-        return _DIGIT.search(before) is None
+        return DIGIT.search(before) is None
 
     def _clause_start(self, pos: int) -> int:
         """Where the clause around ``pos`` starts: after the last ,。;: or line break before it."""

@@ -52,8 +52,9 @@ WORD_FREQUENCY = 1000  # what the DAG weighs each dictionary word with (jieba's 
 _BLOCK = re.compile("[\u4e00-\u9fd5a-zA-Z0-9+#&._%-]+")
 # Outside dictionary words every character is a token, except runs of ASCII letters and
 # digits (jieba's re_eng, kept together) and "\r\n" (jieba's re_skip_default).
-# (_RUN_PLAIN written to start with a character class: the regex engine skips straight to
-# the next candidate, where the plain form is tried at every character.)
+# _RUN is _RUN_PLAIN written to start with a character class: the regex engine skips
+# straight to the next candidate, where the plain form is tried at every character
+# (tests/test_fast_regexes.py checks they match alike).
 _RUN_PLAIN = r"[a-zA-Z0-9][a-zA-Z0-9]+|\r\n"
 _RUN = re.compile(r"[a-zA-Z0-9\r](?:(?<=\r)\n|(?<!\r)[a-zA-Z0-9]+)")
 _OTHER_TOKEN = re.compile(r"[a-zA-Z0-9]+|\r\n|.", re.DOTALL)
