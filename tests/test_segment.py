@@ -12,7 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xiangmu_extract.normalize import normalize
-from xiangmu_extract.segment import Dictionary, cut, dictionary, tokenize
+from xiangmu_extract.segment import (
+    Dictionary,
+    _dictionary_words,
+    cut,
+    dictionary,
+    pair_hash,
+    tokenize,
+)
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 
@@ -75,6 +82,33 @@ def _dictionary_texts() -> st.SearchStrategy[str]:
 @given(st.deferred(_dictionary_texts))
 def test_dictionary_words_are_cut_as_jieba_cuts_them(jieba_cut: Any, text: str) -> None:
     assert cut(text) == jieba_cut(text)
+
+
+def _every_word(text: str, d: Dictionary) -> list[tuple[int, int]]:
+    """The dictionary words of ``text`` the slow way: every slice looked up."""
+    n = len(text)
+    return [(i, j) for i in range(n) for j in range(i + 2, n + 1) if d.freq.get(text[i:j])]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.deferred(_dictionary_texts))
+def test_dictionary_words_are_every_word_of_the_text(text: str) -> None:
+    # the pair table is only a filter: no word it lets through is missed
+    d = dictionary()
+    assert _dictionary_words(text, d) == _every_word(text, d)
+    # a table that lets everything through finds the same words
+    assert _dictionary_words(text, d) == _dictionary_words(text, _no_filter(d))
+
+
+def _no_filter(d: Dictionary) -> Dictionary:
+    return Dictionary(d.freq, d.word_score, d.char_score, b"\x01" * len(d.pairs))
+
+
+def test_the_pair_table_marks_the_first_two_characters_of_every_word() -> None:
+    d = dictionary()
+    words = [w for w, weight in d.freq.items() if weight]
+    assert all(d.pairs[pair_hash(ord(w[0]), ord(w[1]))] for w in words)
+    assert sum(d.pairs) < len(d.pairs) // 20  # and few others: it filters
 
 
 @settings(max_examples=300, deadline=None)
