@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import Literal
+from typing import Final, Literal
 
 from xiangmu_extract.patterns import get_patterns, regex
 
@@ -42,28 +42,28 @@ LineKind = Literal[
 ]
 
 # A related-article heading is short (or "上一篇:<title>").
-_HEADING_MAX_LEN = 80
+_HEADING_MAX_LEN: Final = 80
 # A strong footer pattern marks a line of at most this length wherever it
 # matches, and a longer line only when the line starts with it.
-_FOOTER_MAX_LEN = 200
+_FOOTER_MAX_LEN: Final = 200
 # Prose: a full stop; "!" or "?" in a line at least this long; clause marks in
 # a line at least the second length.
-_EXCLAIM_MIN_LEN = 12
-_PROSE_MIN_LEN = 40
+_EXCLAIM_MIN_LEN: Final = 12
+_PROSE_MIN_LEN: Final = 40
 # Article prose this long must come before a related-article heading counts.
-_ARTICLE_MIN_LEN = 30
+_ARTICLE_MIN_LEN: Final = 30
 # A date line is short.
-_DATE_LINE_MAX_LEN = 80
+_DATE_LINE_MAX_LEN: Final = 80
 # A menu row: at least this many items, none longer than the item limit.
-_MENU_MIN_ITEMS = 3
-_MENU_ITEM_MAX_LEN = 8
-_BULLET_ITEM_MAX_LEN = 10
+_MENU_MIN_ITEMS: Final = 3
+_MENU_ITEM_MAX_LEN: Final = 8
+_BULLET_ITEM_MAX_LEN: Final = 10
 # A block of at least this many consecutive tiny lines is a menu (one item per line).
-_MENU_BLOCK_MIN_LINES = 4
-_MENU_BLOCK_ITEM_MAX_LEN = 6
+_MENU_BLOCK_MIN_LINES: Final = 4
+_MENU_BLOCK_ITEM_MAX_LEN: Final = 6
 
 # Pattern checked on lines that are not prose, in order, and the kind it gives.
-_WEAK_CHECKS: tuple[tuple[str, LineKind], ...] = (
+_WEAK_CHECKS: Final[tuple[tuple[str, LineKind], ...]] = (
     ("bp_nav", "nav"),
     ("bp_counter", "counter"),
     ("bp_file", "file"),

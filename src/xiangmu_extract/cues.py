@@ -9,16 +9,17 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from xiangmu_extract.models import STATUSES, Status
 from xiangmu_extract.patterns import alternation, get_patterns, regex
 
 # How far a cue may stand from its figure ("产值可以翻一番达到6亿多元").
-MONEY_CUE_REACH = 10
-AREA_CUE_REACH = 8
-DATE_CUE_REACH = 16
-_CLAUSE_BREAK = re.compile(r"[,。;:!?]")
-_DIGIT_OR_BREAK = re.compile(r"[\d,。;:!?]")  # another figure, or the clause ends
+MONEY_CUE_REACH: Final = 10
+AREA_CUE_REACH: Final = 8
+DATE_CUE_REACH: Final = 16
+_CLAUSE_BREAK: Final = re.compile(r"[,。;:!?]")
+_DIGIT_OR_BREAK: Final = re.compile(r"[\d,。;:!?]")  # another figure, or the clause ends
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,16 @@ import difflib
 import functools
 import re
 from dataclasses import dataclass, field
+from typing import Final
 
 from xiangmu_extract.mentions import CapacityMention, DateMention, MoneyMention, QuantityMention
 from xiangmu_extract.models import AREA_FIELDS, DATE_FIELDS, STATUSES, Status
 from xiangmu_extract.names import PAREN_PHASE, Phrase
 
-SIMILAR_NAMES = 0.8
-_ORDINALS = re.compile(r"[一二三四五六七八九十首\d]")
-_QUOTES = re.compile(r"[“”‘’「」『』\"'\s]")
-_PHASE = re.compile(r"[一二三四五六七八九十首]期")
+SIMILAR_NAMES: Final = 0.8
+_ORDINALS: Final = re.compile(r"[一二三四五六七八九十首\d]")
+_QUOTES: Final = re.compile(r"[“”‘’「」『』\"'\s]")
+_PHASE: Final = re.compile(r"[一二三四五六七八九十首]期")
 
 
 @dataclass(eq=False)

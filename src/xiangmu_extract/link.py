@@ -14,7 +14,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Final, Generic, TypeVar
 
 from xiangmu_extract import cues
 from xiangmu_extract.draft import Draft, same_project
@@ -34,14 +34,16 @@ from xiangmu_extract.patterns import regex, words
 # The end of a sentence: a run of 。!?; marks, or an ellipsis "……" (SENTENCE_END_PLAIN).
 # Written to start with a character class, so that the regex engine skips straight to the
 # next mark; the plain form is tried at every character (tests/test_fast_regexes.py).
-SENTENCE_END_PLAIN = r"[。!?!?;;]+|……"
-SENTENCE_END = re.compile(r"[。!?!?;;…](?:(?<=…)…|(?<!…)[。!?!?;;]*)")
-CLAUSE_END = re.compile(r"[,,::]")
-CLAUSE_BREAK = re.compile(r"[,。;:,;:\n]")
+SENTENCE_END_PLAIN: Final = r"[。!?!?;;]+|……"
+SENTENCE_END: Final = re.compile(r"[。!?!?;;…](?:(?<=…)…|(?<!…)[。!?!?;;]*)")
+CLAUSE_END: Final = re.compile(r"[,,::]")
+CLAUSE_BREAK: Final = re.compile(r"[,。;:,;:\n]")
 # between a place and a name it is the place of: "X的NAME", "X对NAME", "X内的NAME"
-_PLACE_OF_NAME = re.compile(r"的?|对|内的|[^,。]{0,4}的")
-_NOT_IN_A_COMPANY = re.compile(r"[的在了是\d]")  # what a company named as a subject never has
-FOCUS_PARAGRAPHS = 1  # a focus lives on for this many paragraphs without a new mention
+_PLACE_OF_NAME: Final = re.compile(r"的?|对|内的|[^,。]{0,4}的")
+_NOT_IN_A_COMPANY: Final = re.compile(
+    r"[的在了是\d]"
+)  # what a company named as a subject never has
+FOCUS_PARAGRAPHS: Final = 1  # a focus lives on for this many paragraphs without a new mention
 
 M = TypeVar("M", MoneyMention, QuantityMention, CapacityMention, DateMention)
 

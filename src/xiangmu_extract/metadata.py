@@ -22,6 +22,7 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Final
 
 from xiangmu_extract.boilerplate import is_prose, menu_items
 from xiangmu_extract.normalize import Line, NormalizedText
@@ -29,22 +30,24 @@ from xiangmu_extract.patterns import get_patterns, regex
 from xiangmu_extract.resolve import parse_date
 
 # Line kinds that never carry the article's metadata.
-_FOREIGN_KINDS = frozenset({"related", "teaser"})
+_FOREIGN_KINDS: Final = frozenset({"related", "teaser"})
 # Kinds skipped when looking upwards from the date line for the headline.
-_SKIPPED_ABOVE_DATE = frozenset({"widget", "counter", "file", "url", "date", "source", "footer"})
-_HEADLINE_KINDS = frozenset({"body", "menu"})
+_SKIPPED_ABOVE_DATE: Final = frozenset(
+    {"widget", "counter", "file", "url", "date", "source", "footer"}
+)
+_HEADLINE_KINDS: Final = frozenset({"body", "menu"})
 # A headline is this long, and as a menu row has at most this many items.
-_HEADLINE_MIN_LEN = 4
-_HEADLINE_MAX_LEN = 80
-_HEADLINE_MAX_ITEMS = 4
+_HEADLINE_MIN_LEN: Final = 4
+_HEADLINE_MAX_LEN: Final = 80
+_HEADLINE_MAX_ITEMS: Final = 4
 # Lines above the date line looked at for the headline.
-_HEADLINE_LOOKBACK = 4
+_HEADLINE_LOOKBACK: Final = 4
 # Article prose that ends the header is at least this long.
-_ARTICLE_MIN_LEN = 30
+_ARTICLE_MIN_LEN: Final = 30
 # Datelines are looked for in the first lines of the article.
-_DATELINE_LINES = 3
+_DATELINE_LINES: Final = 3
 # More unlabelled date lines than this in the header are a list, not a date line.
-_MAX_HEADER_DATES = 2
+_MAX_HEADER_DATES: Final = 2
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,24 +14,25 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from xiangmu_extract.patterns import alternation, get_patterns, regex
 from xiangmu_extract.segment import Tokens, tokenize
 
-PUNCT = frozenset(",。;:!?、,;:!?…—·•/|《》<>[]【】「」『』\"'")
-OPEN_QUOTES = frozenset("“‘「『")
-CLOSE_QUOTES = frozenset("”’」』")
-CONJUNCTIONS = ("以及", "和", "及", "与", "并", "或", "暨")
+PUNCT: Final = frozenset(",。;:!?、,;:!?…—·•/|《》<>[]【】「」『』\"'")
+OPEN_QUOTES: Final = frozenset("“‘「『")
+CLOSE_QUOTES: Final = frozenset("”’」』")
+CONJUNCTIONS: Final = ("以及", "和", "及", "与", "并", "或", "暨")
 # A date written in front of a name ("2022年12月底工程"): not part of it.
-LEADING_DATE = re.compile(r"(?:\d{2,4}年)?(?:\d{1,2}月)?(?:底|初|末|中旬|上旬|下旬|份)?")
+LEADING_DATE: Final = re.compile(r"(?:\d{2,4}年)?(?:\d{1,2}月)?(?:底|初|末|中旬|上旬|下旬|份)?")
 # A count before a classifier: "640个", "一批".
-COUNT_NUMERAL = re.compile(r"[\d一二三四五六七八九十两几多数百千万]+")
-QUOTES = re.compile(r"[“”‘’「」『』\"]")
-DIGIT = re.compile(r"\d")
+COUNT_NUMERAL: Final = re.compile(r"[\d一二三四五六七八九十两几多数百千万]+")
+QUOTES: Final = re.compile(r"[“”‘’「」『』\"]")
+DIGIT: Final = re.compile(r"\d")
 # A phase in parentheses right after the head belongs to the name: "…建设项目(一期)".
-PAREN_PHASE = re.compile(r"[((][^()()]{0,4}期[))]")
-REFERENCE_HEADS = ("该", "此", "这个", "这一", "本", "上述", "这")
-MAX_NAME_CHARS = 48
+PAREN_PHASE: Final = re.compile(r"[((][^()()]{0,4}期[))]")
+REFERENCE_HEADS: Final = ("该", "此", "这个", "这一", "本", "上述", "这")
+MAX_NAME_CHARS: Final = 48
 
 
 @dataclass(init=False, slots=True)  # __init__ of its own: compiled (see README)
@@ -316,7 +317,7 @@ def _components_dropped(mentions: list[NameMention], text: str, base: int) -> li
     return kept
 
 
-_SENTENCE_BREAK = re.compile(r"[。;;!?!?]")
+_SENTENCE_BREAK: Final = re.compile(r"[。;;!?!?]")
 
 
 def _name_ending_at(
@@ -372,7 +373,7 @@ def _name_ending_at(
     return _with_phase(mention, phase_text)
 
 
-_PHASE_ONLY = re.compile(r"第?[一二三四五六七八九十首]+期")
+_PHASE_ONLY: Final = re.compile(r"第?[一二三四五六七八九十首]+期")
 
 
 def _quote_prefix(
@@ -407,7 +408,7 @@ def _with_phase(mention: NameMention, phase_text: str | None) -> NameMention:
     )
 
 
-_MORE_NAME = re.compile(r"[南北东西中]区|[A-Za-z]")
+_MORE_NAME: Final = re.compile(r"[南北东西中]区|[A-Za-z]")
 
 
 def _continues_name(text: str, pos: int) -> bool:

@@ -24,7 +24,7 @@ from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from xiangmu_extract.boilerplate import LineKind, classify_lines
 from xiangmu_extract.patterns import alternation, get_patterns, regex
@@ -36,9 +36,9 @@ _Piece = tuple[str, int, int]
 _Edit = tuple[int, int, Sequence[_Piece]]
 
 # Lines longer than this are never menus or widgets: no need for their visual form.
-_VISUAL_MAX_LEN = 200
+_VISUAL_MAX_LEN: Final = 200
 # Offset arrays of texts up to this long are copied from a cached count (see _count).
-_COUNT_CACHE_MAX = 1 << 20
+_COUNT_CACHE_MAX: Final = 1 << 20
 
 
 @dataclass(init=False, slots=True)  # __init__ of its own: compiled (see README)

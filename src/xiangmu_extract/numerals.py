@@ -11,12 +11,13 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Final
 
 from xiangmu_extract.patterns import get_patterns, regex
 
-_SMALL_UNITS = (10, 100, 1000)  # 十 百 千: multiply the digit before them
-_TEN = 10  # 十 may stand without its digit: "十亿" is 10⁹
-_MYRIAD = 10_000  # 万 multiplies its section; a larger unit (亿) multiplies all before it
+_SMALL_UNITS: Final = (10, 100, 1000)  # 十 百 千: multiply the digit before them
+_TEN: Final = 10  # 十 may stand without its digit: "十亿" is 10⁹
+_MYRIAD: Final = 10_000  # 万 multiplies its section; a larger unit (亿) multiplies all before it
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple, Protocol, TypeVar
+from typing import Final, NamedTuple, Protocol, TypeVar
 
 from xiangmu_extract.mentions import (
     CapacityMention,
@@ -28,7 +28,7 @@ from xiangmu_extract.numerals import parse_chinese_number, read_number
 from xiangmu_extract.patterns import get_patterns, regex
 
 # Pattern lists -> what they mean. The words live in patterns/; only their roles are here.
-_QUALIFIER_LISTS: dict[str, Qualifier] = {
+_QUALIFIER_LISTS: Final[dict[str, Qualifier]] = {
     "num_pre_about": "about",
     "num_pre_at_least": "at_least",
     "num_pre_at_most": "at_most",
@@ -36,7 +36,7 @@ _QUALIFIER_LISTS: dict[str, Qualifier] = {
     "num_post_at_least": "at_least",
     "num_post_at_most": "at_most",
 }
-_UNIT_LISTS: dict[str, QuantityKind] = {
+_UNIT_LISTS: Final[dict[str, QuantityKind]] = {
     "qty_units_area": "area",
     "qty_units_mass": "capacity",
     "qty_units_energy": "capacity",
@@ -48,7 +48,7 @@ _UNIT_LISTS: dict[str, QuantityKind] = {
     "qty_units_count": "other",
     "qty_units_length": "other",
 }
-_PERIOD_LISTS = {
+_PERIOD_LISTS: Final = {
     "date_half_1": "-H1",
     "date_half_2": "-H2",
     "date_season_1": "-H1",
@@ -61,7 +61,7 @@ _PERIOD_LISTS = {
     "date_year_start": "-01",
     "date_year_whole": "",
 }
-_YEAR_OFFSET_LISTS = {
+_YEAR_OFFSET_LISTS: Final = {
     "date_year_minus2": -2,
     "date_year_minus1": -1,
     "date_year_this": 0,
@@ -69,12 +69,12 @@ _YEAR_OFFSET_LISTS = {
     "date_year_plus1": 1,
     "date_year_plus2": 2,
 }
-_MONTH_OFFSET_LISTS = {"date_month_prev": -1, "date_month_this": 0, "date_month_next": 1}
+_MONTH_OFFSET_LISTS: Final = {"date_month_prev": -1, "date_month_this": 0, "date_month_next": 1}
 FIRST_YEAR, LAST_YEAR = 1949, 2100  # a 4-digit number outside these is not a year
 _MONTHS, _DAYS = 12, 31
 # date_parts groups holding the year, the month and the day (ISO, day.month.year, Chinese).
-_DATE_FIELDS = (("iy", "dy", "y"), ("im", "dm", "m"), ("id", "dd", "d"))
-_ISO_REFERENCE = re.compile(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_DATE_FIELDS: Final = (("iy", "dy", "y"), ("im", "dm", "m"), ("id", "dd", "d"))
+_ISO_REFERENCE: Final = re.compile(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
 class _Spanned(Protocol):

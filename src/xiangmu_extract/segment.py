@@ -32,7 +32,7 @@ from typing import Final, NamedTuple
 from xiangmu_extract.patterns import get_patterns
 
 # Lists whose entries become dictionary words of the segmenter.
-SEGMENT_LISTS = (
+SEGMENT_LISTS: Final = (
     "seg_protected",
     "place_admin",
     "name_stop_words",
@@ -47,7 +47,7 @@ SEGMENT_LISTS = (
     "org_suffixes",
     "place_suffixes",
 )
-WORD_FREQUENCY = 1000  # what the DAG weighs each dictionary word with (jieba's FREQ)
+WORD_FREQUENCY: Final = 1000  # what the DAG weighs each dictionary word with (jieba's FREQ)
 # The two characters a dictionary word starts with, as bits of a table indexed by a hash of
 # their code points: a filter tried at every character before the string slice and the
 # dictionary lookup, which only about one place in six passes.
@@ -56,15 +56,15 @@ _PAIR_MASK: Final = (1 << PAIR_TABLE_BITS) - 1
 _PAIR_FACTOR: Final = 40503
 
 # jieba's blocks (jieba.re_han_default): a dictionary word is inside one.
-_BLOCK = re.compile("[\u4e00-\u9fd5a-zA-Z0-9+#&._%-]+")
+_BLOCK: Final = re.compile("[\u4e00-\u9fd5a-zA-Z0-9+#&._%-]+")
 # Outside dictionary words every character is a token, except runs of ASCII letters and
 # digits (jieba's re_eng, kept together) and "\r\n" (jieba's re_skip_default).
 # _RUN is _RUN_PLAIN written to start with a character class: the regex engine skips
 # straight to the next candidate, where the plain form is tried at every character
 # (tests/test_fast_regexes.py checks they match alike).
-_RUN_PLAIN = r"[a-zA-Z0-9][a-zA-Z0-9]+|\r\n"
-_RUN = re.compile(r"[a-zA-Z0-9\r](?:(?<=\r)\n|(?<!\r)[a-zA-Z0-9]+)")
-_OTHER_TOKEN = re.compile(r"[a-zA-Z0-9]+|\r\n|.", re.DOTALL)
+_RUN_PLAIN: Final = r"[a-zA-Z0-9][a-zA-Z0-9]+|\r\n"
+_RUN: Final = re.compile(r"[a-zA-Z0-9\r](?:(?<=\r)\n|(?<!\r)[a-zA-Z0-9]+)")
+_OTHER_TOKEN: Final = re.compile(r"[a-zA-Z0-9]+|\r\n|.", re.DOTALL)
 
 Span = tuple[int, int]  # start, end
 
