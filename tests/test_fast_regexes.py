@@ -70,3 +70,14 @@ def test_the_fast_forms_start_with_a_class(case: str) -> None:
         else CASES[case][0]
     )
     assert _compiler._get_charset_prefix(_parser.parse(fast.pattern), fast.flags)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(",。;:,;:\n!a中", max_size=30), data=st.data())
+def test_the_clause_start_is_after_the_last_clause_break(text: str, data: st.DataObject) -> None:
+    # _clause_start looks back with str.rfind instead of listing every break of the text
+    pos = data.draw(st.integers(0, len(text)))
+    linker = link.Linker(text, link.Mentions())
+    plain = re.compile("[" + re.escape(link.CLAUSE_BREAKS) + "]")
+    breaks = [m.start() for m in plain.finditer(text, 0, pos)]
+    assert linker._clause_start(pos) == (breaks[-1] + 1 if breaks else 0)

@@ -37,7 +37,8 @@ from xiangmu_extract.patterns import regex, words
 SENTENCE_END_PLAIN: Final = r"[。!?!?;;]+|……"
 SENTENCE_END: Final = re.compile(r"[。!?!?;;…](?:(?<=…)…|(?<!…)[。!?!?;;]*)")
 CLAUSE_END: Final = re.compile(r"[,,::]")
-CLAUSE_BREAK: Final = re.compile(r"[,。;:,;:\n]")
+# What ends a clause; a line break among them, which _clause_start relies on.
+CLAUSE_BREAKS: Final = ",。;:,;:\n"
 # between a place and a name it is the place of: "X的NAME", "X对NAME", "X内的NAME"
 _PLACE_OF_NAME: Final = re.compile(r"的?|对|内的|[^,。]{0,4}的")
 _NOT_IN_A_COMPANY: Final = re.compile(
@@ -141,7 +142,6 @@ class Linker:
         self.quantities = _ByStart(mentions.quantities)
         self.capacities = _ByStart(mentions.capacities)
         self.dates = _ByStart(mentions.dates)
-        self._clause_breaks = [m.start() for m in CLAUSE_BREAK.finditer(text)]
         self.drafts: list[Draft] = []
         self.focus: _Focus | None = None
         self.orgs: list[Phrase] = []
@@ -196,8 +196,11 @@ class Linker:
 
     def _clause_start(self, pos: int) -> int:
         """Where the clause around ``pos`` starts: after the last ,。;: or line break before it."""
-        k = bisect.bisect_left(self._clause_breaks, pos)
-        return self._clause_breaks[k - 1] + 1 if k else 0
+        text = self.text
+        last = text.rfind("\n", 0, pos)  # a break: the others are looked for after it
+        for ch in CLAUSE_BREAKS:
+            last = max(last, text.rfind(ch, last + 1, pos))
+        return last + 1
 
     def _introduced(self, m: NameMention) -> bool:
         """A weak head named as the object of 建设/引进/签约 or in "分别是A和B"."""
