@@ -10,8 +10,8 @@ are never tied to a project.
 
 from __future__ import annotations
 
-import bisect
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final, Generic, TypeVar
@@ -123,14 +123,16 @@ def split_sentences(text: str, lines: Sequence[tuple[int, int]]) -> list[Sentenc
 class _ByStart(Generic[M]):
     """Mentions sorted by start, to take those of one sentence by bisection."""
 
-    def __init__(self, items: Sequence[M]) -> None:
-        self.items: Sequence[M] = items
+    def __init__(self, items: list[M]) -> None:
+        self.items: list[M] = items
         self.starts = [m.start for m in items]
+        self.ends = [m.end for m in items]  # read here: M's attributes are slow to get
 
     def within(self, start: int, end: int) -> list[M]:
-        lo = bisect.bisect_left(self.starts, start)
-        hi = bisect.bisect_left(self.starts, end, lo)
-        return [m for m in self.items[lo:hi] if m.end <= end] if hi > lo else []
+        lo = bisect_left(self.starts, start)
+        hi = bisect_left(self.starts, end, lo)
+        items, ends = self.items, self.ends
+        return [items[k] for k in range(lo, hi) if ends[k] <= end]
 
 
 class Linker:
