@@ -131,14 +131,16 @@ def date_events(right: str, left: str) -> list[str]:
     return []
 
 
-def has_status_cue(text: str) -> bool:
-    return status_cues().regex.search(text) is not None
+def status_cues_in(text: str) -> list[tuple[int, int, str]]:
+    """Every status word of ``text``: (start, end, status)."""
+    return status_cues().fields_in(text)
 
 
-def status_votes(clause: str) -> list[tuple[Status, bool]]:
-    """Status words of a clause with whether each reports a fact (True) or a plan."""
+def status_votes(clause: str, found: list[tuple[int, int, str]]) -> list[tuple[Status, bool]]:
+    """The status words ``found`` in ``clause`` (offsets in it), each with whether it
+    reports a fact (True) or a plan."""
     votes: list[tuple[Status, bool]] = []
-    for start, end, field in status_cues().fields_in(clause):
+    for start, end, field in found:
         status = _as_status(field)
         before = clause[:start]
         after = clause[end : end + 8]

@@ -350,15 +350,18 @@ class Linker:
 
     # -- status, company, location --------------------------------------------------
     def _status(self, s: Sentence, text: str, targets: Sequence[tuple[NameMention, Draft]]) -> None:
-        if not cues.has_status_cue(text):
-            return  # the cues are words: none in the sentence, none in any of its clauses
+        found = cues.status_cues_in(text)  # words: those of a clause are among them
+        if not found:
+            return
         pos = 0
         for clause in CLAUSE_END.split(text):
-            c_start, c_end = s.start + pos, s.start + pos + len(clause)
-            pos += len(clause) + 1
-            votes = cues.status_votes(clause)
-            if not votes:
+            end = pos + len(clause)
+            in_clause = [(a - pos, b - pos, f) for a, b, f in found if pos <= a and b <= end]
+            c_start, c_end = s.start + pos, s.start + end
+            pos = end + 1
+            if not in_clause:
                 continue
+            votes = cues.status_votes(clause, in_clause)
             here = [d for m, d in targets if c_start <= m.start < c_end]
             for draft in here:
                 draft.own_votes += 1
