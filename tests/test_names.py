@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from xiangmu_extract import names
 from xiangmu_extract.names import _is_number, find_names, find_orgs, find_phases, find_places
 from xiangmu_extract.patterns import get_patterns
 
@@ -265,6 +266,8 @@ _PHASE_PIECES = [*"第一二三首期项目工程南区A,。 "]
     [
         ("link_aggregate", "link_aggregate_hint", _COUNT_PIECES),
         ("name_phase", "name_phase_hint", _PHASE_PIECES),
+        ("name_enumeration_tail", "name_enumeration_tail_hint", _COUNT_PIECES),
+        ("name_component_scope", "name_component_scope_hint", [*"建设内容规模模项目,"]),
     ],
 )
 @settings(max_examples=300, deadline=None)
@@ -282,3 +285,9 @@ def test_a_match_has_its_hint(
 @given(word=st.text(st.sampled_from([*"0189.", "٣", "５", "一", "a", "-"]), max_size=5))
 def test_a_number_word_is_what_the_number_regex_matches_whole(word: str) -> None:
     assert _is_number(word) is bool(re.fullmatch(r"[\d.]+", word))
+
+
+def test_a_hint_looked_for_as_text_must_be_plain_text() -> None:
+    assert names._plain(get_patterns(), "name_phase_hint") == "期"
+    with pytest.raises(ValueError, match="name_phase: plain text expected"):
+        names._plain(get_patterns(), "name_phase")
