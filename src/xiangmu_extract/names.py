@@ -166,7 +166,7 @@ def may_name_projects(text: str) -> bool:
     return _heads().search(text) is not None
 
 
-def _is_count(words: Sequence[str], j: int) -> bool:
+def _is_count(words: tuple[str, ...], j: int) -> bool:
     """Word j is a classifier after a numeral: "640个", "78项", "一批"."""
     if words[j] not in ("个", "项", "批", "家", "类", "条", "所", "座", "栋"):
         return False
@@ -174,7 +174,7 @@ def _is_count(words: Sequence[str], j: int) -> bool:
 
 
 def _scan_left(
-    words: Sequence[str],
+    words: tuple[str, ...],
     end: int,
     lex: _Lexicon,
     *,
@@ -239,7 +239,7 @@ def _org_before(tokens: Tokens, j: int, lex: _Lexicon, text: str, base: int) -> 
     return Phrase(text[s - base : e - base], s, e)
 
 
-def _core_words(words: Sequence[str], lex: _Lexicon) -> list[str]:
+def _core_words(words: tuple[str, ...], lex: _Lexicon) -> list[str]:
     return [w for w in words if w not in lex.not_core and not _is_number(w)]
 
 
@@ -249,7 +249,7 @@ def _is_number(word: str) -> bool:
     return digits.isdecimal() or (digits == "" and word != "")
 
 
-def is_generic(words: Sequence[str], lex: _Lexicon) -> bool:
+def is_generic(words: tuple[str, ...], lex: _Lexicon) -> bool:
     """A name made only of generic words, places and numbers names a class of projects."""
     core = _core_words(words, lex)
     rest = [
@@ -556,7 +556,7 @@ def find_orgs(text: str, base: int = 0) -> list[Phrase]:
     return found
 
 
-def _org_continues(words: Sequence[str], k: int, lex: _Lexicon) -> bool:
+def _org_continues(words: tuple[str, ...], k: int, lex: _Lexicon) -> bool:
     """After an organisation suffix, another one follows: "药业(甘肃)有限公司"."""
     if k < len(words) and words[k] in ("(", "("):
         while k < len(words) and words[k] not in (")", ")"):
