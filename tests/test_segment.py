@@ -4,6 +4,7 @@ prefix dictionary is the reference."""
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from xiangmu_extract.normalize import normalize
 from xiangmu_extract.segment import (
     Dictionary,
     _dictionary_words,
+    _tokens,
     cut,
     dictionary,
     pair_hash,
@@ -146,6 +148,21 @@ def test_tokens_carry_offsets() -> None:
         ("嘉兴市", 10, 13),
         ("项目", 13, 15),
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.deferred(_dictionary_texts), st.integers(0, 10_000))
+def test_token_bounds_are_the_sums_of_the_word_lengths(text: str, offset: int) -> None:
+    tokens = tokenize(text, offset)
+    assert list(tokens.words) == cut(text)
+    assert tokens.bounds == tuple(accumulate(map(len, tokens.words), initial=offset))
+
+
+def test_a_run_inside_a_dictionary_word_is_cut_around_the_word() -> None:
+    # no word of the project's dictionary has letters or digits; a route may still
+    words, bounds = _tokens("ab12cd", [(1, 3)], 5)
+    assert words == ["a", "b1", "2cd"]
+    assert bounds == [5, 6, 8, 11]
 
 
 def test_ties_go_to_the_longer_word_as_in_jieba() -> None:

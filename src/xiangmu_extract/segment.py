@@ -150,7 +150,7 @@ def dictionary() -> Dictionary:
 def cut(text: str, d: Dictionary | None = None) -> list[str]:
     """The words of ``text``, as ``jieba.Tokenizer.cut(text, HMM=False)`` gives them."""
     d = d or dictionary()
-    return _tokens(text, _route(text, _dictionary_words(text, d), d))
+    return _tokens(text, _route(text, _dictionary_words(text, d), d), 0)[0]
 
 
 def _dictionary_words(text: str, d: Dictionary) -> list[Span]:
@@ -226,24 +226,32 @@ def _best_route(words: list[Span], end: int, d: Dictionary) -> list[Span]:
     return route
 
 
-def _tokens(text: str, route: list[Span]) -> list[str]:
-    """The words of ``route``, the runs and the single characters between them."""
+def _tokens(text: str, route: list[Span], offset: int) -> tuple[list[str], list[int]]:
+    """The words of ``route``, the runs and the single characters between them; and the
+    bounds of the words (``len(words) + 1`` offsets, shifted by ``offset``)."""
     # a search is cheaper than a finditer on the texts without any run (most)
     first_run = _RUN.search(text)
     runs = [run.span() for run in _RUN.finditer(text, first_run.start())] if first_run else []
     words: list[str] = []
+    bounds: list[int] = []
     done = 0
     for start, end in sorted(route + runs) if runs else route:
         if start < done:  # a run in a dictionary word
-            return _tokens_around_words(text, route)
-        words += text[done:start]
+            return _tokens_around_words(text, route, offset)
+        for i in range(done, start):  # native loops: cheaper than extend(...)
+            words.append(text[i])
+            bounds.append(i + offset)
         words.append(text[start:end])
+        bounds.append(start + offset)
         done = end
-    words += text[done:]
-    return words
+    for i in range(done, len(text)):
+        words.append(text[i])
+        bounds.append(i + offset)
+    bounds.append(len(text) + offset)
+    return words, bounds
 
 
-def _tokens_around_words(text: str, route: list[Span]) -> list[str]:
+def _tokens_around_words(text: str, route: list[Span], offset: int) -> tuple[list[str], list[int]]:
     """``_tokens`` for dictionary words with ASCII letters or digits (none in the project's):
     the runs are looked for between the words."""
     words: list[str] = []
@@ -253,7 +261,7 @@ def _tokens_around_words(text: str, route: list[Span]) -> list[str]:
         words.append(text[start:end])
         done = end
     words += _OTHER_TOKEN.findall(text, done)
-    return words
+    return words, list(accumulate(map(len, words), initial=offset))
 
 
 @functools.lru_cache(maxsize=64)
@@ -262,5 +270,6 @@ def tokenize(text: str, offset: int = 0) -> Tokens:
 
     Cached: names, companies and places segment the same sentence.
     """
-    words = tuple(cut(text))
-    return Tokens(words, tuple(accumulate(map(len, words), initial=offset)))
+    d = dictionary()
+    words, bounds = _tokens(text, _route(text, _dictionary_words(text, d), d), offset)
+    return Tokens(tuple(words), tuple(bounds))
