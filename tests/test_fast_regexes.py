@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xiangmu_extract import link, segment
-from xiangmu_extract.patterns import get_patterns
+from xiangmu_extract.patterns import alternation, flat_alternation, get_patterns
 
 
 def spans(pattern: re.Pattern[str], text: str, pos: int, endpos: int) -> list[tuple[int, int]]:
@@ -81,3 +81,27 @@ def test_the_clause_start_is_after_the_last_clause_break(text: str, data: st.Dat
     plain = re.compile("[" + re.escape(link.CLAUSE_BREAKS) + "]")
     breaks = [m.start() for m in plain.finditer(text, 0, pos)]
     assert linker._clause_start(pos) == (breaks[-1] + 1 if breaks else 0)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    words=st.lists(st.text("ab项目部.", min_size=0, max_size=4), max_size=8),
+    text=st.text("ab项目部.c", max_size=24),
+    suffix=st.sampled_from(["", "c", "(?!a)", "b?c"]),
+)
+def test_the_trie_alternation_matches_as_the_words_listed_longest_first(
+    words: list[str], text: str, suffix: str
+) -> None:
+    # a suffix makes the engine back off to shorter words: in the same order in both forms
+    trie = re.compile(alternation(words) + suffix)
+    flat = re.compile(flat_alternation(words) + suffix)
+    assert spans(trie, text, 0, len(text)) == spans(flat, text, 0, len(text))
+
+
+def test_the_trie_alternation_of_the_lexicons_matches_as_the_flat_one() -> None:
+    patterns = get_patterns()
+    for name in ("cue_status", "cue_money_fields", "cue_date_events"):
+        words = [w for ws in patterns.table(name).values() for w in ws]
+        text = "".join(words) + "。" + "".join(reversed(words))
+        trie, flat = re.compile(alternation(words)), re.compile(flat_alternation(words))
+        assert spans(trie, text, 0, len(text)) == spans(flat, text, 0, len(text)), name
