@@ -95,6 +95,7 @@ class NameMention:
 @dataclass(frozen=True)
 class _Lexicon:
     strong: frozenset[str]
+    heads: frozenset[str]  # strong | weak: one lookup for the words that are neither
     weak: frozenset[str]
     types: frozenset[str]
     not_core: frozenset[str]  # type words and punctuation: not what tells names apart
@@ -108,6 +109,7 @@ class _Lexicon:
     org_suffixes: frozenset[str]
     place_suffixes: frozenset[str]
     places: frozenset[str]
+    place_words: frozenset[str]  # places | place_suffixes, likewise
     phase: re.Pattern[str]
     phase_hint: str  # the hints are plain text, in every match of their pattern
     enum_tail: re.Pattern[str]
@@ -121,6 +123,7 @@ def lexicon() -> _Lexicon:
     p = get_patterns()
     return _Lexicon(
         strong=frozenset(p.words("name_strong_suffixes")),
+        heads=frozenset(p.words("name_strong_suffixes")) | frozenset(p.words("name_weak_suffixes")),
         weak=frozenset(p.words("name_weak_suffixes")),
         types=frozenset(p.words("name_type_words")),
         not_core=frozenset(p.words("name_type_words")) | PUNCT | OPEN_QUOTES | CLOSE_QUOTES,
@@ -136,6 +139,7 @@ def lexicon() -> _Lexicon:
         org_suffixes=frozenset(p.words("org_suffixes")),
         place_suffixes=frozenset(p.words("place_suffixes")),
         places=frozenset(p.words("place_admin")),
+        place_words=frozenset(p.words("place_admin")) | frozenset(p.words("place_suffixes")),
         phase=p.regex("name_phase"),
         phase_hint=_plain(p, "name_phase_hint"),
         enum_tail=p.regex("name_enumeration_tail"),
@@ -157,7 +161,7 @@ def _plain(p: PatternSet, name: str) -> str:
 @functools.cache
 def _heads() -> re.Pattern[str]:
     lex = lexicon()
-    return re.compile(alternation(lex.strong | lex.weak))
+    return re.compile(alternation(lex.heads))
 
 
 def may_name_projects(text: str) -> bool:
@@ -279,9 +283,9 @@ def find_names(text: str, base: int = 0) -> list[NameMention]:
     words = tokens.words
     found: list[NameMention] = []
     for i, word in enumerate(words):
-        strong = word in lex.strong
-        if not strong and word not in lex.weak:
+        if word not in lex.heads:
             continue
+        strong = word in lex.strong
         prev = words[i - 1] if i > 0 else ""
         if prev in CONJUNCTIONS:
             continue  # "包干制和项目": not a name
@@ -573,6 +577,8 @@ def find_places(text: str, base: int = 0) -> list[Phrase]:
     words = tokens.words
     spans: list[tuple[int, int]] = []
     for i, word in enumerate(words):
+        if word not in lex.place_words:
+            continue
         if word in lex.places:
             end_i = i
             if i + 1 < len(words) and words[i + 1] in lex.place_suffixes:
