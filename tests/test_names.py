@@ -8,9 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xiangmu_extract import names
 from xiangmu_extract.names import _is_number, find_names, find_orgs, find_phases, find_places
-from xiangmu_extract.patterns import get_patterns
+from xiangmu_extract.patterns import PatternError, get_patterns, plain
 
 XFAIL = pytest.mark.xfail(strict=True)
 
@@ -288,6 +287,6 @@ def test_a_number_word_is_what_the_number_regex_matches_whole(word: str) -> None
 
 
 def test_a_hint_looked_for_as_text_must_be_plain_text() -> None:
-    assert names._plain(get_patterns(), "name_phase_hint") == "期"
-    with pytest.raises(ValueError, match="name_phase: plain text expected"):
-        names._plain(get_patterns(), "name_phase")
+    assert plain("name_phase_hint") == "期"
+    with pytest.raises(PatternError, match="name_phase: plain text expected"):
+        plain("name_phase")

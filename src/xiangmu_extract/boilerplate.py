@@ -24,7 +24,7 @@ import functools
 from collections.abc import Sequence
 from typing import Final, Literal
 
-from xiangmu_extract.patterns import get_patterns, regex
+from xiangmu_extract.patterns import get_patterns, plain, regex
 
 LineKind = Literal[
     "body",
@@ -82,7 +82,7 @@ def _widget_tokens() -> frozenset[str]:
 
 def is_prose(text: str) -> bool:
     """Does the line read like article prose (a sentence, or a long clause list)?"""
-    if regex("bp_full_stop").search(text):
+    if plain("bp_full_stop") in text:
         return True
     if len(text) >= _EXCLAIM_MIN_LEN and regex("bp_sentence_end").search(text):
         return True
@@ -132,25 +132,29 @@ def classify_line(text: str, visual: str | None = None) -> LineKind:
     ``visual`` is the line as the page showed it, with spaces between items
     (:meth:`NormalizedText.visual_text`); it defaults to ``text``.
     """
-    shown = text if visual is None else visual
+    return _classify(text, text if visual is None else visual)[0]
+
+
+def _classify(text: str, shown: str) -> tuple[LineKind, bool]:
+    """:func:`classify_line`, and whether the line is prose (known only for a body line)."""
     if _is_related_heading(text):
-        return "related"
+        return "related", False
     if _is_strong_footer(text):
-        return "footer"
+        return "footer", False
     if regex("bp_source_strong").search(text):
-        return "source"
+        return "source", False
     if regex("bp_teaser").match(shown):
-        return "teaser"
+        return "teaser", False
     if is_prose(text):
-        return "body"
+        return "body", True
     for name, kind in _WEAK_CHECKS:
         if kind == "date" and len(text) > _DATE_LINE_MAX_LEN:
             continue
         if regex(name).search(text):
-            return kind
+            return kind, False
     if _is_menu(shown):
-        return "menu"
-    return "body"
+        return "menu", False
+    return "body", False
 
 
 def classify_lines(texts: Sequence[str], visual: Sequence[str] | None = None) -> list[LineKind]:
@@ -165,13 +169,13 @@ def classify_lines(texts: Sequence[str], visual: Sequence[str] | None = None) ->
         if in_related:
             kinds.append("related")
             continue
-        kind = classify_line(text, line_visual)
+        kind, prose = _classify(text, line_visual)
         if kind == "related":
             if seen_article:
                 in_related = True
             else:
                 kind = "nav"
-        elif kind == "body" and len(text) >= _ARTICLE_MIN_LEN and is_prose(text):
+        elif prose and len(text) >= _ARTICLE_MIN_LEN:
             seen_article = True
         kinds.append(kind)
     _mark_menu_blocks(texts, kinds)

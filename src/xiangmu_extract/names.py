@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from xiangmu_extract.patterns import PatternSet, alternation, get_patterns, regex
+from xiangmu_extract.patterns import alternation, get_patterns, plain, regex
 from xiangmu_extract.segment import Tokens, tokenize
 
 PUNCT: Final = frozenset(",。;:!?、,;:!?…—·•/|《》<>[]【】「」『』\"'")
@@ -141,21 +141,12 @@ def lexicon() -> _Lexicon:
         places=frozenset(p.words("place_admin")),
         place_words=frozenset(p.words("place_admin")) | frozenset(p.words("place_suffixes")),
         phase=p.regex("name_phase"),
-        phase_hint=_plain(p, "name_phase_hint"),
+        phase_hint=plain("name_phase_hint"),
         enum_tail=p.regex("name_enumeration_tail"),
-        enum_tail_hint=_plain(p, "name_enumeration_tail_hint"),
+        enum_tail_hint=plain("name_enumeration_tail_hint"),
         component_scope=p.regex("name_component_scope"),
-        component_scope_hint=_plain(p, "name_component_scope_hint"),
+        component_scope_hint=plain("name_component_scope_hint"),
     )
-
-
-def _plain(p: PatternSet, name: str) -> str:
-    """Pattern ``name``, which must be plain text: looked for with ``in``, cheaper than a
-    regex call."""
-    text = p.source(name)
-    if re.escape(text) != text:
-        raise ValueError(f"pattern {name}: plain text expected, not {text!r}")
-    return text
 
 
 @functools.cache

@@ -310,3 +310,13 @@ def regex(name: str) -> re.Pattern[str]:
 def words(name: str) -> tuple[str, ...]:
     """The list or lexicon ``name`` of the project's set, as :func:`regex` for patterns."""
     return get_patterns().words(name)
+
+
+@functools.cache
+def plain(name: str) -> str:
+    """Pattern ``name``, which must be plain text (no regex syntax): for a quick check
+    looked for with ``in``, many times cheaper than a regex call."""
+    text = get_patterns().source(name)
+    if re.escape(text) != text:
+        raise PatternError(f"pattern {name}: plain text expected, not {text!r}")
+    return text
