@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -309,3 +310,47 @@ def test_amounts_next_to_digits_commas_and_points(
 ) -> None:
     assert [(m.start, m.end, m.value) for m in find_money(text)] == money
     assert [(q.start, q.end, q.value) for q in find_quantities(text)] == quantities
+
+
+# -- a search limited to some lines -------------------------------------------------------
+_PIECES = [
+    *[
+        "总投资",
+        "约",
+        "人民币",
+        "3亿元",
+        "以上",
+        "5000亩",
+        "10万平方米",
+        "年产",
+        "20GW",
+        "高效电池",
+    ],
+    *["2021年6月", "至", "2022年", "去年", "底", "开工", ",", "和", "项目"],
+]
+
+
+def _within(found: list[Any], pos: int, endpos: int) -> list[Any]:
+    return [m for m in found if pos <= m.start and m.end <= endpos]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(st.lists(st.sampled_from(_PIECES), max_size=6).map("".join), max_size=5),
+    data=st.data(),
+)
+def test_a_search_of_some_lines_finds_what_the_whole_text_has_in_them(
+    lines: list[str], data: st.DataObject
+) -> None:
+    # the pipeline looks for figures from the first sentence to the last one; the lines
+    # end in 。, which no figure runs across
+    text = "\n".join(line + "。" for line in lines)
+    starts = [0, *itertools.accumulate(len(line) + 2 for line in lines)]
+    first = data.draw(st.integers(0, len(lines)))
+    last = data.draw(st.integers(first, len(lines)))
+    pos, endpos = starts[first], min(len(text), starts[last])  # up to a line break, kept
+    assert find_money(text, pos, endpos) == _within(find_money(text), pos, endpos)
+    assert find_quantities(text, pos, endpos) == _within(find_quantities(text), pos, endpos)
+    assert find_capacities(text, pos, endpos) == _within(find_capacities(text), pos, endpos)
+    dates = find_dates(text, "2023-05-01", pos, endpos)
+    assert dates == _within(find_dates(text, "2023-05-01"), pos, endpos)

@@ -147,9 +147,17 @@ def _money(text: str, match: re.Match[str]) -> MoneyMention | None:
     )
 
 
-def find_money(text: str) -> list[MoneyMention]:
-    """Amounts of money ("总投资3亿元以上" -> the "3亿元以上" part), value in currency units."""
-    matches = regex("money_amount").finditer(text)
+def _end(text: str, endpos: int | None) -> int:
+    return len(text) if endpos is None else endpos
+
+
+def find_money(text: str, pos: int = 0, endpos: int | None = None) -> list[MoneyMention]:
+    """Amounts of money ("总投资3亿元以上" -> the "3亿元以上" part), value in currency units.
+
+    ``pos`` and ``endpos`` limit the search to ``text[pos:endpos]`` (as ``re`` does: what
+    comes before ``pos`` is still seen by lookbehinds); so do the other recognizers'.
+    """
+    matches = regex("money_amount").finditer(text, pos, _end(text, endpos))
     return [money for m in matches if (money := _money(text, m)) is not None]
 
 
@@ -180,9 +188,9 @@ def _quantity(match: re.Match[str]) -> QuantityMention | None:
     )
 
 
-def find_quantities(text: str) -> list[QuantityMention]:
+def find_quantities(text: str, pos: int = 0, endpos: int | None = None) -> list[QuantityMention]:
     """Numbers with a unit, 万/亿 multiplied out: "20.87万吨" -> 208700 吨 (kind capacity)."""
-    matches = regex("qty_amount").finditer(text)
+    matches = regex("qty_amount").finditer(text, pos, _end(text, endpos))
     return [quantity for m in matches if (quantity := _quantity(m)) is not None]
 
 
@@ -226,20 +234,21 @@ def _capacity(text: str, match: re.Match[str], cue: str, start: int) -> Capacity
     )
 
 
-def find_capacities(text: str) -> list[CapacityMention]:
+def find_capacities(text: str, pos: int = 0, endpos: int | None = None) -> list[CapacityMention]:
     """Annual capacities (年产/年处理/年出栏/产能 …), one per amount, with the product if any.
 
     "新增年产20GW高效电池和21GW高效电池组件生产线" -> (20 GW 高效电池), (21 GW 高效电池组件).
     """
     more = regex("cap_more")
     found: list[CapacityMention] = []
-    for match in regex("cap_phrase").finditer(text):
+    end = _end(text, endpos)
+    for match in regex("cap_phrase").finditer(text, pos, end):
         head = _capacity(text, match, match["cue"], match.start())
         if head is None:
             continue
         found.append(head)
-        pos = match.end()
-        while (extra := more.match(text, pos)) is not None:
+        at = match.end()
+        while (extra := more.match(text, at, end)) is not None:
             mention = _capacity(
                 text,
                 extra,
@@ -249,7 +258,7 @@ def find_capacities(text: str) -> list[CapacityMention]:
             if mention is None:
                 break
             found.append(mention)
-            pos = extra.end()
+            at = extra.end()
     return resolve_overlaps(found)
 
 
@@ -398,7 +407,9 @@ def _resolve_date(
     return _iso(parts, year), relative, year
 
 
-def find_dates(text: str, reference: str | date | None = None) -> list[DateMention]:
+def find_dates(
+    text: str, reference: str | date | None = None, pos: int = 0, endpos: int | None = None
+) -> list[DateMention]:
     """Dates as ISO partial strings; relative ones resolved against ``reference``.
 
     Two dates joined by -/—/至/到 are a range (range_role start/end); the end takes the start's
@@ -407,7 +418,7 @@ def find_dates(text: str, reference: str | date | None = None) -> list[DateMenti
     ref = parse_reference(reference)
     found = [
         _FoundDate(m.start(), m.end(), parts)
-        for m in regex("date_scan").finditer(text)
+        for m in regex("date_scan").finditer(text, pos, _end(text, endpos))
         if (parts := _read_date(m.group())) is not None
     ]
     join = regex("date_range_join")

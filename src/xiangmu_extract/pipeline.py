@@ -91,13 +91,15 @@ def _article_projects(
     nt: NormalizedText, meta: Metadata, reference: str | date | None, warnings: list[str]
 ) -> list[Project | None]:
     """recognize -> link -> validate: the projects of the article (None for one dropped)."""
-    mentions = Mentions(
-        money=find_money(nt.text),
-        quantities=find_quantities(nt.text),
-        capacities=find_capacities(nt.text),
-        dates=find_dates(nt.text, reference),
-    )
     sentences = _sentences(nt, meta)
+    # only figures in sentences are linked: the recognizers skip the page's head and foot
+    pos, endpos = _reading_span(nt.text, sentences)
+    mentions = Mentions(
+        money=find_money(nt.text, pos, endpos),
+        quantities=find_quantities(nt.text, pos, endpos),
+        capacities=find_capacities(nt.text, pos, endpos),
+        dates=find_dates(nt.text, reference, pos, endpos),
+    )
     linker = Linker(nt.text, mentions, signing_article=_is_signing(nt, meta, sentences))
     drafts = linker.read(sentences)
     default_place = _article_place(nt, meta, linker.places)
@@ -110,6 +112,15 @@ def _sentences(nt: NormalizedText, meta: Metadata) -> list[Sentence]:
     if meta.title and not any(s <= meta.title.start < e for s, e in lines):
         lines.insert(0, (meta.title.start, meta.title.end))
     return split_sentences(nt.text, lines)
+
+
+def _reading_span(text: str, sentences: list[Sentence]) -> tuple[int, int]:
+    """From the first sentence to the end of the line of the last one (the line break
+    kept, so that what a pattern looks for after a figure is what the whole text has)."""
+    if not sentences:
+        return 0, 0
+    end = max(s.end for s in sentences)
+    return min(s.start for s in sentences), min(len(text), end + 1)
 
 
 def _is_signing(nt: NormalizedText, meta: Metadata, sentences: list[Sentence]) -> bool:
