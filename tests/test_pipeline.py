@@ -534,13 +534,33 @@ def test_an_invalid_date_is_dropped_with_a_warning(monkeypatch: pytest.MonkeyPat
             return replace(found, value="2013-13")
         return found
 
+    expected = len(article("d02")[1].projects)  # (cached: before the patch)
     monkeypatch.setattr(Draft, "pick_date", month_13)
     doc = extract_file(raw_path("d02"))
     p = project(doc, target)
     assert p.start_date is None
     assert p.investment is not None and p.investment.value == 1.42e6
-    assert len(doc.projects) == len(article("d02")[1].projects)
+    assert len(doc.projects) == expected
     assert any("start_date" in w and target in w for w in doc.warnings), doc.warnings
+
+
+@sources_only
+def test_an_invalid_capacity_is_dropped_with_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    target = "雷山县年产5万公斤茶叶加工扩建项目"
+    real_values = pipeline._values
+
+    def no_tea(d: Draft, nt: Any) -> dict[str, Any]:
+        values = real_values(d, nt)
+        if d.name == target:
+            values["capacity"] = [{**c, "value": 0} for c in values["capacity"]]
+        return values
+
+    monkeypatch.setattr(pipeline, "_values", no_tea)
+    doc = extract_file(raw_path("d02"))
+    p = project(doc, target)
+    assert p.capacity == []
+    assert p.investment is not None and p.investment.value == 1.42e6  # the rest is kept
+    assert any("capacity" in w and target in w for w in doc.warnings), doc.warnings
 
 
 @sources_only
@@ -551,11 +571,12 @@ def test_an_invalid_project_is_dropped_with_a_warning(monkeypatch: pytest.Monkey
     def bogus(self: Draft) -> Any:
         return "demolished" if self.name == target else real_status(self)
 
+    expected = len(article("004")[1].projects)  # (cached: before the patch)
     monkeypatch.setattr(Draft, "status", bogus)
     doc = extract_file(raw_path("004"))
     names = [p.name for p in doc.projects]
     assert target not in names
-    assert len(names) == len(article("004")[1].projects) - 1
+    assert len(names) == expected - 1
     assert any(target in w for w in doc.warnings), doc.warnings
 
 

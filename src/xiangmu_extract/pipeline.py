@@ -176,72 +176,66 @@ def _valid(make: Callable[..., V], warnings: list[str], what: str, **values: Any
 def _project(
     d: Draft, nt: NormalizedText, default_place: Phrase | None, warnings: list[str]
 ) -> Project | None:
-    fields: dict[str, Any] = {}
+    values = _values(d, nt)
+    location = d.location or (d.parent.location if d.parent else None) or default_place
+    company = d.company or (d.parent.company if d.parent else None)
+    record: dict[str, Any] = {
+        "name": d.name,
+        "aliases": [a for a in dict.fromkeys(d.aliases) if a != d.name],
+        "company": company.text if company else None,
+        "company_span": _span(nt, company.start, company.end) if company else None,
+        "location": location.text if location else None,
+        "location_span": _span(nt, location.start, location.end) if location else None,
+        "name_span": _span(nt, *d.span),
+        "status": d.status(),
+        "evidence": sorted({_span(nt, s, e) for s, e in d.evidence}),
+    }
+    try:  # the whole record in one validation: the usual case, every value is valid
+        return Project.model_validate({**record, **values})
+    except ValidationError:
+        pass
+    # a value is not: each is validated on its own, and a bad one dropped with a warning
     what = f"value of project {d.name!r}"
+    for f, value in values.items():
+        if isinstance(value, list):
+            record[f] = [q for v in value if (q := _valid(Quantity, warnings, f"{f} {what}", **v))]
+        else:
+            record[f] = _valid(_MODELS[f], warnings, f"{f} {what}", **value)
+    return _valid(Project, warnings, f"project {d.name!r}", **record)
+
+
+_MODELS: dict[str, type[Money | Area | DateValue]] = {
+    **dict.fromkeys(MONEY_FIELDS, Money),
+    **dict.fromkeys(AREA_FIELDS, Area),
+    **dict.fromkeys(DATE_FIELDS, DateValue),
+}
+
+
+def _values(d: Draft, nt: NormalizedText) -> dict[str, Any]:
+    """The project's values as plain data, in the order of their fields: amounts of money,
+    capacities (a list), areas, dates."""
+    values: dict[str, Any] = {}
     for f in MONEY_FIELDS:
         picked = d.pick_money(f)
         if picked:
             m, phase_only = picked
             qualifier = "at_least" if phase_only and d.parent is None else m.qualifier
-            fields[f] = _valid(
-                Money,
-                warnings,
-                f"{f} {what}",
-                value=m.value,
-                currency=m.currency,
-                qualifier=qualifier,
+            values[f] = {
+                "value": m.value,
+                "currency": m.currency,
+                "qualifier": qualifier,
                 **_evidence(nt, m.start, m.end),
-            )
-    fields["capacity"] = [
-        q
+            }
+    values["capacity"] = [
+        {"value": c.value, "unit": c.unit, "product": c.product, **_evidence(nt, c.start, c.end)}
         for c in d.capacity
-        if (
-            q := _valid(
-                Quantity,
-                warnings,
-                f"capacity {what}",
-                value=c.value,
-                unit=c.unit,
-                product=c.product,
-                **_evidence(nt, c.start, c.end),
-            )
-        )
     ]
     for f in AREA_FIELDS:
         a = d.pick_area(f)
         if a:
-            fields[f] = _valid(
-                Area,
-                warnings,
-                f"{f} {what}",
-                value=a.value,
-                unit=a.unit,
-                **_evidence(nt, a.start, a.end),
-            )
+            values[f] = {"value": a.value, "unit": a.unit, **_evidence(nt, a.start, a.end)}
     for f in DATE_FIELDS:
         dm = d.pick_date(f)
         if dm and dm.value:
-            fields[f] = _valid(
-                DateValue,
-                warnings,
-                f"{f} {what}",
-                value=dm.value,
-                **_evidence(nt, dm.start, dm.end),
-            )
-    location = d.location or (d.parent.location if d.parent else None) or default_place
-    company = d.company or (d.parent.company if d.parent else None)
-    return _valid(
-        Project,
-        warnings,
-        f"project {d.name!r}",
-        name=d.name,
-        aliases=[a for a in dict.fromkeys(d.aliases) if a != d.name],
-        company=company.text if company else None,
-        company_span=_span(nt, company.start, company.end) if company else None,
-        location=location.text if location else None,
-        location_span=_span(nt, location.start, location.end) if location else None,
-        name_span=_span(nt, *d.span),
-        status=d.status(),
-        evidence=sorted({_span(nt, s, e) for s, e in d.evidence}),
-        **fields,
-    )
+            values[f] = {"value": dm.value, **_evidence(nt, dm.start, dm.end)}
+    return values
