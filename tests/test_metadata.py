@@ -265,3 +265,26 @@ def test_a_line_without_a_source_word_has_no_source_label(text: str) -> None:
     patterns = get_patterns()
     if patterns.regex("meta_source_label").search(text):
         assert patterns.regex("meta_source_word_hint").search(text)
+
+
+_LABELLED_DATE_TEXTS = st.lists(
+    st.sampled_from(
+        [
+            *"发布表更新稿刊登出版上传录入提交时间日期于",
+            ":",
+            "：",
+            " ",
+            "2021-06-01",
+            "2021年6月1日",
+        ]
+    ),
+    max_size=10,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_LABELLED_DATE_TEXTS)
+def test_a_line_without_the_label_hint_has_no_labelled_date(text: str) -> None:
+    patterns = get_patterns()
+    if patterns.regex("meta_labelled_date").search(text):
+        assert patterns.regex("meta_date_label_hint").search(text)

@@ -143,9 +143,12 @@ def _date_field(line: Line, match: re.Match[str]) -> MetaField | None:
     return None if value is None else _field(line, match, "date", value)
 
 
+_LABEL_HINT: Final = "meta_date_label_hint"
+
+
 def _printed_date(page: _Page) -> tuple[MetaField, Line] | None:
     """The article's printed date and the line it is on."""
-    for line, match in _search(page, "meta_labelled_date", page.header):
+    for line, match in _search(page, "meta_labelled_date", page.header, hint=_LABEL_HINT):
         found = _date_field(line, match)
         if found is not None:
             return found, line
@@ -156,7 +159,8 @@ def _printed_date(page: _Page) -> tuple[MetaField, Line] | None:
         if found is not None:
             return found, line
     # the header's labelled dates are not valid: only the rest of the page is left
-    for line, match in _search(page, "meta_labelled_date", page.lines[len(page.header) :]):
+    rest = page.lines[len(page.header) :]
+    for line, match in _search(page, "meta_labelled_date", rest, hint=_LABEL_HINT):
         found = _date_field(line, match)
         if found is not None:
             return found, line
