@@ -256,7 +256,7 @@ def _texts(pieces: list[str]) -> st.SearchStrategy[str]:
     return st.lists(st.sampled_from(pieces), max_size=12).map("".join)
 
 
-_COUNT_PIECES = [*"0123一二十两几多数百千个项家批这些累共合总计全市各类等企业工程目,。 ", "项目"]
+_COUNT_PIECES = [*"0123一二十两几多数百千个项家批这些累共合总计全市县国各类等企业工程目,。 ", "项目"]
 _PHASE_PIECES = [*"第一二三首期项目工程南区A,。 "]
 
 
