@@ -256,7 +256,10 @@ def _texts(pieces: list[str]) -> st.SearchStrategy[str]:
     return st.lists(st.sampled_from(pieces), max_size=12).map("".join)
 
 
-_COUNT_PIECES = [*"0123一二十两几多数百千个项家批这些累共合总计全市县国各类等企业工程目,。 ", "项目"]
+_COUNT_PIECES = [
+    *"0123一二十两几多数百千个项家批这些累共合总计全市县国各类等企业工程目,。 ",
+    "项目",
+]
 _PHASE_PIECES = [*"第一二三首期项目工程南区A,。 "]
 
 
@@ -290,3 +293,17 @@ def test_a_hint_looked_for_as_text_must_be_plain_text() -> None:
     assert plain("name_phase_hint") == "期"
     with pytest.raises(PatternError, match="name_phase: plain text expected"):
         plain("name_phase")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *["这批", "这些", "累计", "共计", "合计", "总计", "全市", "全县", "全区", "全省"],
+        *["全州", "全国", "全团", "全镇", "各类", "一批", "3个项目", "十家企业", "项目共12个"],
+        "等5个",
+    ],
+)
+def test_every_kind_of_count_has_the_aggregate_hint(text: str) -> None:
+    patterns = get_patterns()
+    assert patterns.regex("link_aggregate").search(text)
+    assert patterns.regex("link_aggregate_hint").search(text)
