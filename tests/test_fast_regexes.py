@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xiangmu_extract import link, segment
+from xiangmu_extract import link
 from xiangmu_extract.patterns import alternation, flat_alternation, get_patterns
 
 
@@ -28,7 +28,6 @@ def _plain_run(char: str, more: str) -> re.Pattern[str]:
 
 CASES = {
     "sentence end": (link.SENTENCE_END, re.compile(link.SENTENCE_END_PLAIN), "。!?;;…a\n"),
-    "letter/digit run": (segment._RUN, re.compile(segment._RUN_PLAIN), "aZ09\r\n中 "),
     "space run": (
         get_patterns().regex("norm_space_run"),
         _plain_run("norm_space_char", "+"),

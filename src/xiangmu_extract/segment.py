@@ -25,7 +25,6 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import accumulate
 from math import inf, log
 from typing import Final, NamedTuple
 
@@ -58,13 +57,7 @@ _PAIR_FACTOR: Final = 40503
 # jieba's blocks (jieba.re_han_default): a dictionary word is inside one.
 _BLOCK: Final = re.compile("[\u4e00-\u9fd5a-zA-Z0-9+#&._%-]+")
 # Outside dictionary words every character is a token, except runs of ASCII letters and
-# digits (jieba's re_eng, kept together) and "\r\n" (jieba's re_skip_default).
-# _RUN is _RUN_PLAIN written to start with a character class: the regex engine skips
-# straight to the next candidate, where the plain form is tried at every character
-# (tests/test_fast_regexes.py checks they match alike).
-_RUN_PLAIN: Final = r"[a-zA-Z0-9][a-zA-Z0-9]+|\r\n"
-_RUN: Final = re.compile(r"[a-zA-Z0-9\r](?:(?<=\r)\n|(?<!\r)[a-zA-Z0-9]+)")
-_OTHER_TOKEN: Final = re.compile(r"[a-zA-Z0-9]+|\r\n|.", re.DOTALL)
+# digits (jieba's re_eng, kept together) and "\r\n" (jieba's re_skip_default): _between.
 
 Span = tuple[int, int]  # start, end
 
@@ -227,41 +220,43 @@ def _best_route(words: list[Span], end: int, d: Dictionary) -> list[Span]:
 
 
 def _tokens(text: str, route: list[Span], offset: int) -> tuple[list[str], list[int]]:
-    """The words of ``route``, the runs and the single characters between them; and the
-    bounds of the words (``len(words) + 1`` offsets, shifted by ``offset``)."""
-    # a search is cheaper than a finditer on the texts without any run (most)
-    first_run = _RUN.search(text)
-    runs = [run.span() for run in _RUN.finditer(text, first_run.start())] if first_run else []
+    """The words of ``route`` and, between them, the single characters, runs of ASCII
+    letters and digits and "\\r\\n" kept together; and the bounds of the words
+    (``len(words) + 1`` offsets, shifted by ``offset``)."""
     words: list[str] = []
     bounds: list[int] = []
     done = 0
-    for start, end in sorted(route + runs) if runs else route:
-        if start < done:  # a run in a dictionary word
-            return _tokens_around_words(text, route, offset)
-        for i in range(done, start):  # native loops: cheaper than extend(...)
-            words.append(text[i])
-            bounds.append(i + offset)
+    for start, end in route:
+        _between(text, done, start, offset, words, bounds)
         words.append(text[start:end])
         bounds.append(start + offset)
         done = end
-    for i in range(done, len(text)):
-        words.append(text[i])
-        bounds.append(i + offset)
+    _between(text, done, len(text), offset, words, bounds)
     bounds.append(len(text) + offset)
     return words, bounds
 
 
-def _tokens_around_words(text: str, route: list[Span], offset: int) -> tuple[list[str], list[int]]:
-    """``_tokens`` for dictionary words with ASCII letters or digits (none in the project's):
-    the runs are looked for between the words."""
-    words: list[str] = []
-    done = 0
-    for start, end in route:
-        words += _OTHER_TOKEN.findall(text, done, start)
-        words.append(text[start:end])
-        done = end
-    words += _OTHER_TOKEN.findall(text, done)
-    return words, list(accumulate(map(len, words), initial=offset))
+def _between(
+    text: str, begin: int, end: int, offset: int, words: list[str], bounds: list[int]
+) -> None:
+    """The tokens of ``text[begin:end]``, outside dictionary words (jieba's re_eng and
+    re_skip: a run of ASCII letters and digits, "\\r\\n", else one character)."""
+    i = begin
+    while i < end:
+        j = i + 1
+        c = ord(text[i])
+        if _is_ascii_alnum(c):
+            while j < end and _is_ascii_alnum(ord(text[j])):
+                j += 1
+        elif c == 13 and j < end and text[j] == "\n":
+            j += 1
+        words.append(text[i] if j == i + 1 else text[i:j])
+        bounds.append(i + offset)
+        i = j
+
+
+def _is_ascii_alnum(c: int) -> bool:
+    return 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122
 
 
 @functools.lru_cache(maxsize=64)
