@@ -624,3 +624,14 @@ def test_the_compiled_run_imports_compiled_modules(module: str) -> None:
     """`make unit-compiled` tests the wheel's compiled modules, not the sources again."""
     assert COMPILED
     assert is_compiled(importlib.import_module(f"xiangmu_extract.{module}").__file__ or "")
+
+
+def test_figures_and_status_words_with_no_project_around_go_nowhere() -> None:
+    # the linker skips such sentences: no project named in them, none in focus
+    doc = extract("全市完成投资3亿元,已开工。\n\n雷山县茶叶加工扩建项目总投资1.2亿元。")
+    (p,) = doc.projects
+    assert p.investment is not None and p.investment.value == 1.2e8
+    assert p.status is None
+    doc = extract("雷山县茶叶加工扩建项目总投资1.2亿元。\n\n该地完成投资3亿元,已开工。")
+    (p,) = doc.projects  # in the next paragraph the project is still in focus
+    assert p.status == "under_construction"

@@ -246,6 +246,8 @@ class Linker:
                 self._attach_location(m, draft, text, s.start, places, names)
         if not targets and self.focus and s.paragraph - self.focus.paragraph > FOCUS_PARAGRAPHS:
             self.focus = None
+        if not targets and self.focus is None:
+            return  # no project here or in focus: no figure and no status goes anywhere
         self._figures(_Scope(s, text, targets))
         self._status(s, text, targets)
         if targets:
