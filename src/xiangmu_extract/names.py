@@ -240,8 +240,10 @@ def _core_words(words: tuple[str, ...], lex: _Lexicon) -> list[str]:
 
 def _is_number(word: str) -> bool:
     """Digits and points only ("2022", "3.5"), as ``[\\d.]+`` matches whole."""
+    if "." not in word:  # most words: no copy without the points
+        return word.isdecimal()
     digits = word.replace(".", "")
-    return digits.isdecimal() or (digits == "" and word != "")
+    return digits.isdecimal() or digits == ""
 
 
 def is_generic(words: tuple[str, ...], lex: _Lexicon) -> bool:
