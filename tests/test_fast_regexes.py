@@ -3,7 +3,8 @@
 A pattern that starts with a character class lets the regex engine skip to the next
 character of the class; one that starts with a repeat, an alternation of classes or a
 case-insensitive class is tried at every character. The fast forms are harder to read:
-each is checked here against the plain form it stands for.
+each is checked here against the plain form it stands for. So are the hints: quick
+checks made before a slower pattern, which must never skip a match of it.
 """
 
 from __future__ import annotations
@@ -104,3 +105,67 @@ def test_the_trie_alternation_of_the_lexicons_matches_as_the_flat_one() -> None:
         text = "".join(words) + "。" + "".join(reversed(words))
         trie, flat = re.compile(alternation(words)), re.compile(flat_alternation(words))
         assert spans(trie, text, 0, len(text)) == spans(flat, text, 0, len(text)), name
+
+
+# -- hints: quick checks made before a slower pattern; each must never skip a match of it ----
+def _texts(pieces: list[str]) -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(pieces), max_size=12).map("".join)
+
+
+_COUNT_PIECES = [
+    *"0123一二十两几多数百千个项家批这些累共合总计全市县国各类等企业工程目,。 ",
+    "项目",
+]
+_PHASE_PIECES = [*"第一二三首期项目工程南区A,。 "]
+_SOURCE_PIECES = ["来源", "来自", "稿源", "出处", "本文", "新闻", ":", "：", " ", "人民网", "项目"]
+_DATE_LABELS = [
+    *["发布", "发表", "更新", "发稿", "刊发", "刊登", "出版", "上传", "录入", "提交"],
+    *["时间", "日期"],
+]
+_DATE_LABEL_PIECES = [*"".join(_DATE_LABELS), "于", *":： ", "2021-06-01", "6月1日"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "hint", "pieces"),
+    [
+        ("link_aggregate", "link_aggregate_hint", _COUNT_PIECES),
+        ("name_phase", "name_phase_hint", _PHASE_PIECES),
+        ("name_enumeration_tail", "name_enumeration_tail_hint", _COUNT_PIECES),
+        ("name_component_scope", "name_component_scope_hint", [*"建设内容规模模项目,"]),
+        ("meta_source_label", "meta_source_word_hint", _SOURCE_PIECES),
+        ("meta_labelled_date", "meta_date_label_hint", _DATE_LABEL_PIECES),
+    ],
+)
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_a_match_has_its_hint(
+    pattern: str, hint: str, pieces: list[str], data: st.DataObject
+) -> None:
+    text = data.draw(_texts(pieces))
+    patterns = get_patterns()
+    if patterns.regex(pattern).search(text):
+        assert patterns.regex(hint).search(text)
+
+
+# The random texts rarely make some pairs of characters: every kind of match, written out.
+@pytest.mark.parametrize(
+    ("pattern", "hint", "text"),
+    [
+        *(
+            ("link_aggregate", "link_aggregate_hint", text)
+            for text in [
+                *["这批", "这些", "累计", "共计", "合计", "总计", "全市", "全县", "全区"],
+                *["全省", "全州", "全国", "全团", "全镇", "各类", "一批", "3个项目"],
+                *["十家企业", "项目共12个", "等5个"],
+            ]
+        ),
+        *(
+            ("meta_labelled_date", "meta_date_label_hint", f"{label}:2021-06-01")
+            for label in _DATE_LABELS
+        ),
+    ],
+)
+def test_every_kind_of_match_has_its_hint(pattern: str, hint: str, text: str) -> None:
+    patterns = get_patterns()
+    assert patterns.regex(pattern).search(text)
+    assert patterns.regex(hint).search(text)

@@ -5,12 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from xiangmu_extract.metadata import Metadata, extract_metadata
 from xiangmu_extract.normalize import normalize
-from xiangmu_extract.patterns import get_patterns
 from xiangmu_extract.reader import read_text
 
 DEV_RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
@@ -249,51 +246,3 @@ def test_synthetic_headers(page: str, expected: tuple[str | None, ...]) -> None:
 
 def test_empty_page() -> None:
     assert metadata_of("") == Metadata(None, None, None, None, None)
-
-
-def _texts(pieces: list[str]) -> st.SearchStrategy[str]:
-    return st.lists(st.sampled_from(pieces), max_size=10).map("".join)
-
-
-_SOURCE_PIECES = ["来源", "来自", "稿源", "出处", "本文", "新闻", ":", "：", " ", "人民网", "项目"]
-_DATE_LABEL_PIECES = [
-    *"发布表更新稿刊登出版上传录入提交时间日期于",
-    ":",
-    "：",
-    " ",
-    "2021-06-01",
-    "6月1日",
-]
-
-
-# -- quick checks: each must never skip a line the pattern it stands before would match ------
-@pytest.mark.parametrize(
-    ("pattern", "hint", "pieces"),
-    [
-        ("meta_source_label", "meta_source_word_hint", _SOURCE_PIECES),
-        ("meta_labelled_date", "meta_date_label_hint", _DATE_LABEL_PIECES),
-    ],
-)
-@settings(max_examples=300, deadline=None)
-@given(data=st.data())
-def test_a_line_without_the_hint_has_no_match(
-    pattern: str, hint: str, pieces: list[str], data: st.DataObject
-) -> None:
-    text = data.draw(_texts(pieces))
-    patterns = get_patterns()
-    if patterns.regex(pattern).search(text):
-        assert patterns.regex(hint).search(text)
-
-
-_DATE_LABELS = [
-    *["发布", "发表", "更新", "发稿", "刊发", "刊登", "出版", "上传", "录入", "提交"],
-    *["时间", "日期"],
-]
-
-
-@pytest.mark.parametrize("label", _DATE_LABELS)
-def test_every_date_label_has_the_hint(label: str) -> None:
-    patterns = get_patterns()
-    text = f"{label}:2021-06-01"
-    assert patterns.regex("meta_labelled_date").search(text)
-    assert patterns.regex("meta_date_label_hint").search(text)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xiangmu_extract.names import _is_number, find_names, find_orgs, find_phases, find_places
-from xiangmu_extract.patterns import PatternError, get_patterns, plain
+from xiangmu_extract.patterns import PatternError, plain
 
 XFAIL = pytest.mark.xfail(strict=True)
 
@@ -251,38 +251,6 @@ def test_a_kind_of_facility_with_works_is_not_a_project(sentence: str, names: li
     assert [m.name for m in find_names(sentence)] == names
 
 
-# -- quick checks: each must never skip a match of the pattern it stands before ------------
-def _texts(pieces: list[str]) -> st.SearchStrategy[str]:
-    return st.lists(st.sampled_from(pieces), max_size=12).map("".join)
-
-
-_COUNT_PIECES = [
-    *"0123一二十两几多数百千个项家批这些累共合总计全市县国各类等企业工程目,。 ",
-    "项目",
-]
-_PHASE_PIECES = [*"第一二三首期项目工程南区A,。 "]
-
-
-@pytest.mark.parametrize(
-    ("pattern", "hint", "pieces"),
-    [
-        ("link_aggregate", "link_aggregate_hint", _COUNT_PIECES),
-        ("name_phase", "name_phase_hint", _PHASE_PIECES),
-        ("name_enumeration_tail", "name_enumeration_tail_hint", _COUNT_PIECES),
-        ("name_component_scope", "name_component_scope_hint", [*"建设内容规模模项目,"]),
-    ],
-)
-@settings(max_examples=300, deadline=None)
-@given(data=st.data())
-def test_a_match_has_its_hint(
-    pattern: str, hint: str, pieces: list[str], data: st.DataObject
-) -> None:
-    text = data.draw(_texts(pieces))
-    patterns = get_patterns()
-    if patterns.regex(pattern).search(text):
-        assert patterns.regex(hint).search(text)
-
-
 @settings(max_examples=300, deadline=None)
 @given(word=st.text(st.sampled_from([*"0189.", "٣", "５", "一", "a", "-"]), max_size=5))
 def test_a_number_word_is_what_the_number_regex_matches_whole(word: str) -> None:
@@ -293,17 +261,3 @@ def test_a_hint_looked_for_as_text_must_be_plain_text() -> None:
     assert plain("name_phase_hint") == "期"
     with pytest.raises(PatternError, match="name_phase: plain text expected"):
         plain("name_phase")
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        *["这批", "这些", "累计", "共计", "合计", "总计", "全市", "全县", "全区", "全省"],
-        *["全州", "全国", "全团", "全镇", "各类", "一批", "3个项目", "十家企业", "项目共12个"],
-        "等5个",
-    ],
-)
-def test_every_kind_of_count_has_the_aggregate_hint(text: str) -> None:
-    patterns = get_patterns()
-    assert patterns.regex("link_aggregate").search(text)
-    assert patterns.regex("link_aggregate_hint").search(text)
