@@ -472,3 +472,50 @@ def test_visual_text_is_its_definition(text: str, tags: bool, data: st.DataObjec
 )
 def test_count_is_a_range(begin: int, end: int) -> None:
     assert normalize_module._count(begin, end) == array("l", range(begin, end))
+
+
+# -- decimal digits of every script become ASCII digits ------------------------------------
+_ASCII_OR_FULLWIDTH = set("0123456789０１２３４５６７８９")
+
+
+def test_the_width_hint_is_the_full_width_characters_and_every_other_decimal_digit() -> None:
+    # norm_width_hint's digits are written out from unicodedata: this keeps the two in step
+    patterns = get_patterns()
+    hint, fullwidth = patterns.regex("norm_width_hint"), patterns.regex("norm_fullwidth_hint")
+    every = [chr(c) for c in range(0x10000)]
+    digits = [c for c in every if c.isdecimal() and c not in _ASCII_OR_FULLWIDTH]
+    expected = sorted({*digits, *(c for c in every if fullwidth.fullmatch(c))})
+    assert [c for c in every if hint.fullmatch(c)] == expected
+    assert all(hint.fullmatch(chr(c)) for c in range(0x10000, 0x110000, 97))
+
+
+_DIGITS = [chr(c) for c in range(0x110000) if chr(c).isdecimal()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(_DIGITS), st.sampled_from([*"亿元年月.．,项目", "\n"])),
+        max_size=12,
+    )
+)
+def test_every_decimal_digit_becomes_an_ascii_digit(pieces: list[str]) -> None:
+    import unicodedata
+
+    text = "".join(pieces)
+    nt = normalize(text)
+    assert not [c for c in nt.text if c.isdecimal() and not c.isascii()]
+    for i, c in enumerate(nt.text):  # a digit keeps its place in the original
+        s, e = nt.to_original(i, i + 1)
+        if c.isdigit():
+            assert e - s == 1 and unicodedata.decimal(text[s]) == int(c)
+
+
+def test_an_amount_in_arabic_indic_digits_is_read() -> None:
+    from xiangmu_extract import extract
+
+    (project,) = extract("雷山县茶叶加工项目总投资٥亿元,于٢٠٢١年6月开工。").projects
+    assert project.investment is not None and project.investment.value == 5e8
+    assert project.investment.text == "٥亿元"  # as written
+    # the year as an ISO date (before the digits were made ASCII, "٢٠٢١-06" failed validation)
+    assert project.start_date is not None and project.start_date.value == "2021-06"

@@ -192,3 +192,11 @@ def test_every_currency_word_resolves(word: str, code: str) -> None:
     money = parse_money(f"投资5万{word}。")
     assert money is not None
     assert (money.value, money.currency) == (50_000, code)
+
+
+def test_digits_of_other_scripts_are_read() -> None:
+    # fold_text makes every decimal digit ASCII, as normalize does for whole articles
+    for text in ("٣亿元", "३亿元", "𝟑亿元", "３亿元"):
+        money = parse_money(text)
+        assert money is not None and money.value == 3e8, text
+        assert money.text == text

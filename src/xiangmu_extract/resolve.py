@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date
 
 from xiangmu_extract.models import Money, Quantity
+from xiangmu_extract.normalize import ascii_digits
 from xiangmu_extract.numeric import find_capacities, find_dates, find_money, find_quantities
 
 _FULLWIDTH_FIRST, _FULLWIDTH_LAST, _FULLWIDTH_SHIFT = 0xFF01, 0xFF5E, 0xFEE0
@@ -35,11 +36,12 @@ def _to_simplified() -> Callable[[str], str]:
 
 
 def fold_text(text: str) -> str:
-    """``text`` with full-width forms half-width and traditional characters simplified.
+    """``text`` with full-width forms half-width, every decimal digit ASCII and traditional
+    characters simplified.
 
     The result has the same length as ``text``: character i comes from character i.
     """
-    folded = text.translate(_width_table())
+    folded = ascii_digits(text.translate(_width_table()))
     if folded.isascii():
         return folded
     convert = _to_simplified()
