@@ -2,9 +2,10 @@
 
 :func:`normalize` cleans a decoded page for the recognizers: HTML removed,
 inline pinyin annotations dropped (``濟(jì)源`` -> ``济源``), doubled
-punctuation collapsed, full-width digits and letters made half-width,
-traditional characters converted to simplified, whitespace tidied, blank lines
-dropped, and every line labelled body or boilerplate.
+punctuation collapsed, full-width digits and letters made half-width, the
+digits of every script ASCII, traditional characters converted to simplified,
+whitespace tidied, blank lines dropped, and every line labelled body or
+boilerplate.
 
 Every character of the normalized text comes from exactly one stretch of the
 original (usually one character; a whole ``&amp;`` or ``<br>`` for the
@@ -487,9 +488,9 @@ def normalize(original: str) -> NormalizedText:
 
     Steps, in order: line breaks (CR LF and CR become LF); HTML (only when the
     input looks like HTML; character references always); full-width digits and
-    letters; pinyin annotations; whitespace; doubled punctuation (after
-    whitespace, so that ", ," collapses too); traditional -> simplified; blank
-    lines. Then every line gets its boilerplate kind.
+    letters, and the digits of other scripts; pinyin annotations; whitespace;
+    doubled punctuation (after whitespace, so that ", ," collapses too);
+    traditional -> simplified; blank lines. Then every line gets its boilerplate kind.
     """
     buf = _Buffer.of(original)
     _normalize_line_breaks(buf)
