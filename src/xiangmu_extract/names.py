@@ -121,10 +121,15 @@ class _Lexicon:
 @functools.cache
 def lexicon() -> _Lexicon:
     p = get_patterns()
+    strong, weak = (
+        frozenset(p.words("name_strong_suffixes")),
+        frozenset(p.words("name_weak_suffixes")),
+    )
+    places, place_suffixes = frozenset(p.words("place_admin")), frozenset(p.words("place_suffixes"))
     return _Lexicon(
-        strong=frozenset(p.words("name_strong_suffixes")),
-        heads=frozenset(p.words("name_strong_suffixes")) | frozenset(p.words("name_weak_suffixes")),
-        weak=frozenset(p.words("name_weak_suffixes")),
+        strong=strong,
+        heads=strong | weak,
+        weak=weak,
         types=frozenset(p.words("name_type_words")),
         not_core=frozenset(p.words("name_type_words")) | PUNCT | OPEN_QUOTES | CLOSE_QUOTES,
         stops=frozenset(p.words("name_stop_words")),
@@ -137,9 +142,9 @@ def lexicon() -> _Lexicon:
         aggregate_openers=frozenset(p.words("name_aggregate_openers")),
         not_project_works=frozenset(p.words("name_not_project_works")),
         org_suffixes=frozenset(p.words("org_suffixes")),
-        place_suffixes=frozenset(p.words("place_suffixes")),
-        places=frozenset(p.words("place_admin")),
-        place_words=frozenset(p.words("place_admin")) | frozenset(p.words("place_suffixes")),
+        place_suffixes=place_suffixes,
+        places=places,
+        place_words=places | place_suffixes,
         phase=p.regex("name_phase"),
         phase_hint=plain("name_phase_hint"),
         enum_tail=p.regex("name_enumeration_tail"),
