@@ -254,22 +254,25 @@ def _halfwidth_table() -> dict[int, int]:
 
 def _to_halfwidth(buf: _Buffer) -> None:
     """Full-width digits, letters and percent half-width; every decimal digit ASCII."""
-    if not regex("norm_width_hint").search(buf.text):
+    first = regex("norm_width_hint").search(buf.text)
+    if first is None:
         return  # the usual page: nothing to change, one scan
-    # The full pattern (a lookbehind in one branch) tries every position: first a quick look.
-    if regex("norm_fullwidth_hint").search(buf.text):
+    # The full pattern (a lookbehind in one branch) tries every position: first a quick look,
+    # from the first hit (nothing before it is to change), as the look for digits below.
+    if regex("norm_fullwidth_hint").search(buf.text, first.start()):
         table = _halfwidth_table()
         buf.text = regex("norm_fullwidth").sub(lambda m: m.group().translate(table), buf.text)
     # Then the digits of other scripts (after the full-width point, which only turns "."
     # between full-width or ASCII digits).
-    buf.text = ascii_digits(buf.text)
+    buf.text = ascii_digits(buf.text, first.start())
 
 
-def ascii_digits(text: str) -> str:
+def ascii_digits(text: str, pos: int = 0) -> str:
     """``text`` with every decimal digit ASCII ("٣" -> "3", "𝟑" -> "3"): the same length,
-    character i from character i. A quick look first, as the pattern that finds a digit
-    that is not ASCII is tried at every position."""
-    if regex("norm_width_hint").search(text):
+    character i from character i. A quick look first (from ``pos``, when the caller knows
+    there is none before), as the pattern that finds a digit that is not ASCII is tried at
+    every position."""
+    if regex("norm_width_hint").search(text, pos):
         return regex("norm_other_digit").sub(_ascii_digit, text)
     return text
 
