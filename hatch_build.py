@@ -7,6 +7,9 @@ by mypyc: the same code, typed as `mypy --strict` checks it, about 1.5 times fas
 (`make bench`). Python imports a compiled module in preference to its source, and falls back
 to the source when there is none.
 
+Every wheel also carries ``xiangmu_extract/patterns.json``, the content of the pattern files
+(``xiangmu_extract.patterns.write_cache``): a process reads it instead of parsing the YAML.
+
 ``XIANGMU_EXTRACT_COMPILE``: ``auto`` (default) compiles when mypyc and a C compiler work and
 otherwise builds a pure wheel with a warning; ``1`` makes a failed compilation an error (the
 Makefile and CI use it); ``0`` builds a pure wheel.
@@ -36,13 +39,17 @@ setup(name="{package}-compiled", ext_modules=modules)
 
 class MypycBuildHook(BuildHookInterface):  # type: ignore[type-arg]
     PLUGIN_NAME = "custom"
-    _work: Path | None = None  # the copy compiled, removed when the wheel is built
+    _work: Path | None = None  # the copy compiled and the JSON, removed when the wheel is built
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         mode = os.environ.get("XIANGMU_EXTRACT_COMPILE", "auto")
-        if self.target_name != "wheel" or version == "editable" or mode == "0":
+        if self.target_name != "wheel" or version == "editable":
             return
         self._work = Path(tempfile.mkdtemp(prefix="xiangmu-mypyc-"))
+        cache = self._pattern_cache(self._work)
+        build_data["force_include"][str(cache)] = f"{PACKAGE}/{cache.name}"
+        if mode == "0":
+            return
         try:
             built = self._compile(self._work)
         except (OSError, CompileError) as exc:
@@ -58,6 +65,21 @@ class MypycBuildHook(BuildHookInterface):  # type: ignore[type-arg]
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         if self._work is not None:
             shutil.rmtree(self._work, ignore_errors=True)
+
+    def _pattern_cache(self, work: Path) -> Path:
+        """The content of the pattern files as JSON, written by the package's own code."""
+        cache = work / "patterns.json"
+        code = (
+            "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
+            "from xiangmu_extract.patterns import write_cache; "
+            "write_cache(Path(sys.argv[2]), Path(sys.argv[3]))"
+        )
+        root = Path(self.root)
+        subprocess.run(
+            [sys.executable, "-c", code, str(root / "src"), str(root / "patterns"), str(cache)],
+            check=True,
+        )
+        return cache
 
     def _compile(self, work: Path) -> list[Path]:
         """Compile a copy of the sources (never the tree itself); the extension modules."""

@@ -1,4 +1,5 @@
-"""Pattern data: the generated lexicon is in sync, every file loads, bad files are named.
+"""Pattern data: the generated lexicon is in sync, every file loads, bad files are named, the
+JSON a wheel carries holds what the files hold and is read only while they are unchanged.
 
 ``tools/gen_lexicons.py`` regenerates ``patterns/lexicons/seg_protected.txt`` from jieba's
 bundled dictionary; the committed file must be what it writes today.
@@ -7,6 +8,10 @@ bundled dictionary; the committed file must be what it writes today.
 from __future__ import annotations
 
 import importlib.util
+import json
+import shutil
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -14,7 +19,17 @@ from types import ModuleType
 import pytest
 import yaml
 
-from xiangmu_extract.patterns import PatternError, get_patterns, load_patterns, patterns_dir, regex
+from compiled import EXPECT_COMPILED
+from xiangmu_extract.patterns import (
+    CACHE,
+    PatternError,
+    PatternSet,
+    get_patterns,
+    load_patterns,
+    patterns_dir,
+    regex,
+    write_cache,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATOR = ROOT / "tools" / "gen_lexicons.py"
@@ -192,3 +207,58 @@ def test_a_good_directory_composes_fragments_and_lists(tmp_path: Path) -> None:
     match = pset.regex("t_area").search("占地125.3亩,建筑面积2万平方米")
     assert match is not None and match.group() == "125.3亩"
     assert pset.regex("t_area").fullmatch("20平方米")
+
+
+# -- the JSON a wheel carries (patterns.json) ------------------------------------------------------
+def _everything(pset: PatternSet) -> dict[str, object]:
+    names = pset.names()
+    return {
+        "names": names,
+        "sources": {n: pset.source(n) for n in names["fragments"] + names["patterns"]},
+        "compiled": {n: pset.regex(n).pattern for n in names["patterns"]},
+        "words": {n: pset.words(n) for n in names["lists"]},
+        "tables": {n: pset.table(n) for n in names["tables"]},
+    }
+
+
+def test_the_cache_holds_what_the_files_hold(tmp_path: Path) -> None:
+    cache_file = tmp_path / "patterns.json"
+    write_cache(PATTERNS, cache_file)
+    assert _everything(load_patterns(PATTERNS, cache_file)) == _everything(load_patterns(PATTERNS))
+
+
+def test_the_cache_is_read_while_the_files_are_unchanged(tmp_path: Path) -> None:
+    cache_file = tmp_path / "patterns.json"
+    write_cache(PATTERNS, cache_file)
+    content = json.loads(cache_file.read_text(encoding="utf-8"))
+    content["lists"]["num_post_about"] = ["marked"]  # only the cache says so
+    cache_file.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+    assert load_patterns(PATTERNS, cache_file).words("num_post_about") == ("marked",)
+
+
+def test_edited_files_are_read_and_not_the_cache(tmp_path: Path) -> None:
+    root = tmp_path / "patterns"
+    shutil.copytree(PATTERNS, root)
+    cache_file = tmp_path / "patterns.json"
+    write_cache(root, cache_file)
+    with (root / "money.yaml").open("a", encoding="utf-8") as f:
+        f.write("  t_added: [新]\n")  # a list more, at the end of the lists section
+    assert load_patterns(root, cache_file).words("t_added") == ("新",)
+
+
+@pytest.mark.parametrize("content", ["", "not json", "[1, 2]", '{"digest": "0"}'])
+def test_a_broken_or_foreign_cache_is_not_read(tmp_path: Path, content: str) -> None:
+    cache_file = tmp_path / "patterns.json"
+    cache_file.write_text(content, encoding="utf-8")
+    assert _everything(load_patterns(PATTERNS, cache_file)) == _everything(load_patterns(PATTERNS))
+
+
+@pytest.mark.skipif(not EXPECT_COMPILED, reason="only a wheel has patterns.json")
+def test_the_wheel_reads_its_cache_and_not_yaml() -> None:
+    assert CACHE.is_file()
+    code = (
+        "import sys; from xiangmu_extract.patterns import get_patterns; get_patterns(); "
+        "print('yaml' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
