@@ -307,6 +307,18 @@ def test_translate_table_is_opencc_t2s_on_every_traditional_character() -> None:
     assert _t2s(every) == _opencc(every)
 
 
+def test_translate_table_converts_characters_beyond_the_bmp() -> None:
+    """The list the BMP characters are looked up in stops before them: they are converted by
+    the rest of the table."""
+    from xiangmu_extract.normalize import _t2s, _t2s_tables
+
+    astral = "".join(chr(c) for c in sorted(_t2s_tables().astral)[:5])
+    text = f"項目{astral}總投資"
+    assert len(_t2s_tables().bmp) <= 0x10000
+    assert _t2s(text) == _opencc(text)
+    assert all(c not in _t2s(text) for c in astral)
+
+
 def test_translate_table_is_opencc_t2s_on_every_phrase_of_opencc() -> None:
     """Every phrase of OpenCC's t2s phrase dictionary, alone and in a sentence (the
     quick check for the phrases the table gets wrong never misses one)."""

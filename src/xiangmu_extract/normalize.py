@@ -361,6 +361,11 @@ class _T2STables(NamedTuple):
     """OpenCC's t2s as a character table, and where the table is not enough."""
 
     table: dict[int, str]
+    # the same below U+10000 as a list indexed by code point (a character past its end stays
+    # as it is): str.translate looks a character up in a list twice as fast as in a dict
+    bmp: list[int | str]
+    # and the rest of the table: the characters beyond U+FFFF
+    astral: dict[int, str]
     # the phrases where t2s is not the table's character-by-character result
     exceptions: re.Pattern[str]
     # one of the characters that those phrases convert otherwise than the table: a line
@@ -391,8 +396,16 @@ def _t2s_tables() -> _T2STables:
             chars.update(phrase)
         else:
             chars.update(c for c, t, o in zip(phrase, by_table, converted, strict=True) if t != o)
+    bmp: list[int | str] = list(range(max(k for k in table if k <= 0xFFFF) + 1))
+    for k, v in table.items():
+        if k <= 0xFFFF:
+            bmp[k] = ord(v) if len(v) == 1 else v
     return _T2STables(
-        table, re.compile(alternation(k for k, _ in exceptions)), re.compile(character_class(chars))
+        table,
+        bmp,
+        {k: v for k, v in table.items() if k > 0xFFFF},
+        re.compile(alternation(k for k, _ in exceptions)),
+        re.compile(character_class(chars)),
     )
 
 
@@ -401,7 +414,10 @@ def _t2s(text: str) -> str:
     tables = _t2s_tables()
     if tables.exception_char.search(text) and tables.exceptions.search(text):
         return str(_opencc_t2s().convert(text))
-    return text.translate(tables.table)
+    converted = text.translate(tables.bmp)
+    if regex("norm_astral_char").search(converted):
+        converted = converted.translate(tables.astral)
+    return converted
 
 
 @functools.cache
