@@ -371,6 +371,32 @@ def test_cli_batch_refuses_a_file_that_is_not_a_database(
     assert str(bogus) in err and "not a project database" in err
 
 
+def test_cli_batch_without_dask_says_how_to_get_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "distributed" else find_spec(name, *a),
+    )
+    db = tmp_path / "p.sqlite"
+    assert main(["batch", str(RAW / "d02.txt"), "-o", str(db), "--engine", "dask"]) == 2
+    assert "pip install 'xiangmu-extract[dask]'" in capsys.readouterr().err
+
+
+def test_a_local_batch_does_not_import_the_cluster_modules(tmp_path: Path) -> None:
+    code = (
+        "import sys; from xiangmu_extract.cli import main; "
+        f"main(['batch', {str(RAW / 'd02.txt')!r}, '-o', {str(tmp_path / 'p.sqlite')!r}, '-q']); "
+        "print(sorted(m for m in sys.modules if m.endswith(('cluster', 'parquet_dataset'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def _on_a_terminal(argv: list[str]) -> str:
     """Run ``xiangmu-extract argv`` with a pseudo-terminal as its output; what it wrote."""
     import fcntl

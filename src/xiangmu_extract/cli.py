@@ -238,7 +238,6 @@ def _positive(value: str) -> int:
 def run_batch(argv: list[str]) -> int:
     from xiangmu_extract.batch import Summary
     from xiangmu_extract.batch import run_batch as batch
-    from xiangmu_extract.cluster import DaskMissing, run_cluster_batch
     from xiangmu_extract.sources import input_size
     from xiangmu_extract.store import DatabaseError
     from xiangmu_extract.tasks import SourceOptions
@@ -248,10 +247,14 @@ def run_batch(argv: list[str]) -> int:
     if args.engine != "dask" and (args.scheduler or args.parquet):
         parser.error("--scheduler and --parquet go with --engine dask")
     engine: Callable[..., Summary] = batch
-    if args.engine == "dask":
+    errors: tuple[type[Exception], ...] = (DatabaseError, OSError)
+    if args.engine == "dask":  # the cluster's modules (Parquet, Dask) only for this engine
+        from xiangmu_extract.cluster import DaskMissing, run_cluster_batch
+
         engine = functools.partial(
             run_cluster_batch, scheduler=args.scheduler, parquet=args.parquet
         )
+        errors += (DaskMissing,)
     options = SourceOptions(
         text_column=args.text_column,
         id_column=args.id_column,
@@ -276,7 +279,7 @@ def run_batch(argv: list[str]) -> int:
                 failures=failures,
                 progress=bar,
             )
-    except (DatabaseError, OSError, DaskMissing) as exc:
+    except errors as exc:
         print(f"xiangmu-extract batch: {exc}", file=sys.stderr)
         return 2
     finally:
