@@ -155,8 +155,10 @@ def rebuild_groups(groups: Sequence[str], database: str) -> list[Row | None]:
 
 
 def _warm_up() -> None:
-    """Load patterns and the segmenter once, before the workers fork."""
+    """Load patterns, the segmenter and the traditional-to-simplified tables once, before
+    the workers fork."""
     pipeline.extract("项目总投资1亿元。")
+    pipeline.extract("項目總投資1億元。")
 
 
 # -- in the main process ------------------------------------------------------------------
