@@ -142,6 +142,13 @@ def test_cut_table(text: str, words: list[str]) -> None:
     assert cut(text) == words
 
 
+def test_a_character_of_its_own_is_one_string_wherever_it_comes() -> None:
+    words = cut("嗯,嗯")
+    assert words == ["嗯", ",", "嗯"]
+    assert words[0] is words[2] is cut("嗯")[0]  # shared, its hash computed once
+    assert cut("\U00020000嗯\U00020000") == ["\U00020000", "嗯", "\U00020000"]
+
+
 def test_tokens_carry_offsets() -> None:
     tokens = tokenize("嘉兴市项目", 10)
     assert [(t.text, t.start, t.end) for t in tokens] == [

@@ -250,9 +250,22 @@ def _between(
                 j += 1
         elif c == 13 and j < end and text[j] == "\n":
             j += 1
-        words.append(text[i] if j == i + 1 else text[i:j])
+        words.append(_char(c) if j == i + 1 and c < 0x10000 else text[i:j])
         bounds.append(i + offset)
         i = j
+
+
+# One string per character below U+10000, made the first time the character is a token of its
+# own and shared after: no new string for every such token, and its hash computed once (the
+# names look every token up in sets). A list indexed by code point: no boxed int to look up.
+_CHARS: Final[list[str | None]] = [None] * 0x10000
+
+
+def _char(c: int) -> str:
+    s = _CHARS[c]
+    if s is None:
+        s = _CHARS[c] = chr(c)
+    return s
 
 
 def _is_ascii_alnum(c: int) -> bool:
