@@ -117,6 +117,16 @@ def test_every_lexicon_loads_without_comments_or_blanks(path: Path) -> None:
     assert all(w == w.strip() and "#" not in w for w in words)
 
 
+def test_patterns_write_ascii_digits_not_backslash_d() -> None:
+    """The patterns read normalized text, where every decimal digit is ASCII: ``[0-9]`` is a
+    table lookup for the regex engine, ``\\d`` a Unicode lookup. Only the pattern that finds
+    the other digits, for normalize to replace, has ``\\d``."""
+    pats = get_patterns()
+    names = pats.names()
+    with_d = {n for n in names["fragments"] + names["patterns"] if "\\d" in pats.source(n)}
+    assert with_d == {"norm_other_digit"}
+
+
 # -- bad pattern files name the file and the key ---------------------------------------------
 def write_files(root: Path, files: dict[str, str]) -> None:
     for name, content in files.items():

@@ -19,7 +19,7 @@ MONEY_CUE_REACH: Final = 10
 AREA_CUE_REACH: Final = 8
 DATE_CUE_REACH: Final = 16
 _CLAUSE_BREAK: Final = re.compile(r"[,。;:!?]")
-_DIGIT_OR_BREAK: Final = re.compile(r"[\d,。;:!?]")  # another figure, or the clause ends
+_DIGIT_OR_BREAK: Final = re.compile(r"[0-9,。;:!?]")  # another figure, or the clause ends
 
 
 @dataclass(frozen=True)

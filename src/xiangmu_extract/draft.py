@@ -19,7 +19,7 @@ from xiangmu_extract.models import AREA_FIELDS, DATE_FIELDS, STATUSES, Status
 from xiangmu_extract.names import PAREN_PHASE, Phrase
 
 SIMILAR_NAMES: Final = 0.8
-_ORDINALS: Final = re.compile(r"[一二三四五六七八九十首\d]")
+_ORDINALS: Final = re.compile(r"[一二三四五六七八九十首0-9]")
 _QUOTES: Final = re.compile(r"[“”‘’「」『』\"'\s]")
 _PHASE: Final = re.compile(r"[一二三四五六七八九十首]期")
 

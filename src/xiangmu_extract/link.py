@@ -42,7 +42,7 @@ CLAUSE_BREAKS: Final = ",。;:,;:\n"
 # between a place and a name it is the place of: "X的NAME", "X对NAME", "X内的NAME"
 _PLACE_OF_NAME: Final = re.compile(r"的?|对|内的|[^,。]{0,4}的")
 # what a company named as a subject never has
-_NOT_IN_A_COMPANY: Final = re.compile(r"[的在了是\d]")
+_NOT_IN_A_COMPANY: Final = re.compile(r"[的在了是0-9]")
 FOCUS_PARAGRAPHS: Final = 1  # a focus lives on for this many paragraphs without a new mention
 
 M = TypeVar("M", MoneyMention, QuantityMention, CapacityMention, DateMention)

@@ -24,11 +24,11 @@ OPEN_QUOTES: Final = frozenset("“‘「『")
 CLOSE_QUOTES: Final = frozenset("”’」』")
 CONJUNCTIONS: Final = ("以及", "和", "及", "与", "并", "或", "暨")
 # A date written in front of a name ("2022年12月底工程"): not part of it.
-LEADING_DATE: Final = re.compile(r"(?:\d{2,4}年)?(?:\d{1,2}月)?(?:底|初|末|中旬|上旬|下旬|份)?")
+LEADING_DATE: Final = re.compile(r"(?:[0-9]{2,4}年)?(?:[0-9]{1,2}月)?(?:底|初|末|中旬|上旬|下旬|份)?")
 # A count before a classifier: "640个", "一批".
-COUNT_NUMERAL: Final = re.compile(r"[\d一二三四五六七八九十两几多数百千万]+")
+COUNT_NUMERAL: Final = re.compile(r"[0-9一二三四五六七八九十两几多数百千万]+")
 QUOTES: Final = re.compile(r"[“”‘’「」『』\"]")
-DIGIT: Final = re.compile(r"\d")
+DIGIT: Final = re.compile(r"[0-9]")
 # A phase in parentheses right after the head belongs to the name: "…建设项目(一期)".
 PAREN_PHASE: Final = re.compile(r"[((][^()()]{0,4}期[))]")
 REFERENCE_HEADS: Final = ("该", "此", "这个", "这一", "本", "上述", "这")
