@@ -24,7 +24,9 @@ OPEN_QUOTES: Final = frozenset("“‘「『")
 CLOSE_QUOTES: Final = frozenset("”’」』")
 CONJUNCTIONS: Final = ("以及", "和", "及", "与", "并", "或", "暨")
 # A date written in front of a name ("2022年12月底工程"): not part of it.
-LEADING_DATE: Final = re.compile(r"(?:[0-9]{2,4}年)?(?:[0-9]{1,2}月)?(?:底|初|末|中旬|上旬|下旬|份)?")
+LEADING_DATE: Final = re.compile(
+    r"(?:[0-9]{2,4}年)?(?:[0-9]{1,2}月)?(?:底|初|末|中旬|上旬|下旬|份)?"
+)
 # A count before a classifier: "640个", "一批".
 COUNT_NUMERAL: Final = re.compile(r"[0-9一二三四五六七八九十两几多数百千万]+")
 QUOTES: Final = re.compile(r"[“”‘’「」『』\"]")

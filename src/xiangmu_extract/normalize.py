@@ -284,21 +284,16 @@ def _ascii_digit(match: re.Match[str]) -> str:
 
 
 def _drop_pinyin(buf: _Buffer) -> None:
-    # An annotation has a tone-marked vowel and no line break: only the lines with such a
-    # vowel are searched with the full pattern (its lookbehind is tried at every position).
+    # An annotation has a tone-marked vowel: none on the usual page, one scan. (The pattern
+    # starts with the bracket, which the regex engine skips to; the annotated character is
+    # checked behind it.)
     text = buf.text
-    hint, annotation = regex("norm_pinyin_hint"), regex("norm_pinyin")
-    edits: list[_Edit] = []
-    vowel = hint.search(text)
-    while vowel is not None:
-        line_start = text.rfind("\n", 0, vowel.start()) + 1
-        line_end = text.find("\n", vowel.end())
-        if line_end < 0:
-            line_end = len(text)
-        for match in annotation.finditer(text, line_start, line_end):
-            edits.append((match.start(), match.end(), ()))
-        vowel = hint.search(text, line_end)
-    buf.apply(edits)
+    vowel = regex("norm_pinyin_hint").search(text)
+    if vowel is None:
+        return
+    line_start = text.rfind("\n", 0, vowel.start()) + 1
+    annotation = regex("norm_pinyin")
+    buf.apply([(m.start(), m.end(), ()) for m in annotation.finditer(text, line_start)])
 
 
 def _tidy_spaces(buf: _Buffer) -> None:
