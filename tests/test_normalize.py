@@ -531,3 +531,44 @@ def test_an_amount_in_arabic_indic_digits_is_read() -> None:
     assert project.investment.text == "٥亿元"  # as written
     # the year as an ISO date (before the digits were made ASCII, "٢٠٢١-06" failed validation)
     assert project.start_date is not None and project.start_date.value == "2021-06"
+
+
+# -- the rare steps run only on a page with a character they work on ---------------------------
+_RARE_STEPS = ("_normalize_line_breaks", "_strip_html", "_to_halfwidth", "_drop_pinyin")
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        *("a\rb", "a\u2028b", "<p>项目</p>", "A&amp;B", "５亿", "Ａ", "٣亿", "濟(jì)源"),
+        *("項目", "\U00020000"),
+    ],
+)
+def test_a_character_a_rare_step_works_on_is_found(sample: str) -> None:
+    assert normalize_module._rare_char().search(sample) is not None
+
+
+def test_every_character_of_the_step_classes_is_rare() -> None:
+    rare = normalize_module._rare_char()
+    hints = [get_patterns().regex(n) for n in ("norm_width_hint", "norm_other_line_break")]
+    hints.append(re.compile(get_patterns().source("norm_tone_vowel")))
+    hints.append(normalize_module._bmp_traditional_char())
+    for code in [*range(0x10000), 0x10000, 0x1D7D1, 0x20000, 0x10FFFF]:
+        char = chr(code)
+        if 0xD800 <= code < 0xE000:
+            continue
+        if any(h.match(char) for h in hints) or code > 0xFFFF:
+            assert rare.match(char), hex(code)
+
+
+@pytest.mark.parametrize("path", DEV_PAGES, ids=lambda p: p.name)
+def test_the_rare_steps_change_nothing_on_a_page_without_a_rare_character(path: Path) -> None:
+    for text in (read_text(path), *read_text(path).splitlines()):
+        if normalize_module._rare_char().search(text):
+            continue
+        buf = normalize_module._Buffer.of(text)
+        for step in _RARE_STEPS:
+            getattr(normalize_module, step)(buf)
+        normalize_module._convert_traditional(buf)
+        assert buf.text == text
+        assert list(buf.starts) == list(range(len(text)))

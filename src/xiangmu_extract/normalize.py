@@ -497,6 +497,30 @@ def _drop_blank_lines(buf: _Buffer) -> list[str]:
     return lines
 
 
+# The classes of the characters the rare steps work on (see _rare_char).
+_RARE_STEP_CLASSES: Final = (
+    "norm_other_line_break",
+    "norm_width_hint",
+    "norm_tone_vowel",
+    "norm_astral_char",
+)
+
+
+@functools.cache
+def _rare_char() -> re.Pattern[str]:
+    """A character one of the rare steps works on: a line break but LF, what starts a tag or
+    a character reference, a full-width letter or digit, a digit that is not ASCII, a
+    tone-marked vowel, a traditional character, a character beyond U+FFFF. Most pages have
+    none: one scan instead of one per step. (An alternation of classes, which the regex
+    engine merges into one class, and so skips through the text.)"""
+    classes = [
+        "[\\r<&]",
+        *(get_patterns().source(name) for name in _RARE_STEP_CLASSES),
+        character_class(c for c in _traditional_chars() if c <= "\uffff"),
+    ]
+    return re.compile("|".join(classes))
+
+
 def normalize(original: str) -> NormalizedText:
     """Normalize ``original`` and label its lines.
 
@@ -505,15 +529,20 @@ def normalize(original: str) -> NormalizedText:
     letters, and the digits of other scripts; pinyin annotations; whitespace;
     doubled punctuation (after whitespace, so that ", ," collapses too);
     traditional -> simplified; blank lines. Then every line gets its boilerplate kind.
+    The steps but whitespace, punctuation and blank lines run only on a page with a character
+    they work on (:func:`_rare_char`).
     """
     buf = _Buffer.of(original)
-    _normalize_line_breaks(buf)
-    _strip_html(buf)
-    _to_halfwidth(buf)
-    _drop_pinyin(buf)
+    rare = _rare_char().search(original) is not None
+    if rare:
+        _normalize_line_breaks(buf)
+        _strip_html(buf)
+        _to_halfwidth(buf)
+        _drop_pinyin(buf)
     _tidy_spaces(buf)
     _collapse_punctuation(buf)
-    _convert_traditional(buf)
+    if rare:
+        _convert_traditional(buf)
     texts = _drop_blank_lines(buf)
     unlabelled = NormalizedText(original, buf.text, (), buf.starts, buf.ends)
     spans: list[tuple[int, int]] = []
