@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xiangmu_extract.rows import MAX_SENTENCE, sentence_at
+from xiangmu_extract.pipeline import extract
+from xiangmu_extract.rows import MAX_SENTENCE, article_rows, sentence_at
 
 _SENTENCE_END = re.compile(r"[。!?!?;;\n][”’」』\"]*")
 
@@ -56,3 +57,14 @@ def test_a_sentence_reaches_back_at_most_max_sentence(head: str, filler: int) ->
     text = head + "项" * filler + "1亿元"
     start = len(text) - 3
     assert sentence_at(text, start, len(text)) == sentence_by_every_end(text, start, len(text))
+
+
+def test_the_facts_of_one_sentence_share_its_string() -> None:
+    text = "海宁黄湾镇晶科光伏项目总投资30亿元,占地200亩,2021年6月开工。"
+    doc = extract(text)
+    rows = article_rows(
+        doc, digest="0" * 64, text=text, source="t", locator="", url=None, text_basis="input"
+    )
+    sentences = [f["sentence"] for f in rows.facts]
+    assert len(sentences) >= 3 and set(sentences) == {text}
+    assert all(s is sentences[0] for s in sentences)
