@@ -8,7 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xiangmu_extract.boilerplate import boilerplate_flags, classify_line, classify_lines
+from xiangmu_extract.boilerplate import (
+    boilerplate_flags,
+    classify_line,
+    classify_lines,
+    needs_visual,
+)
 from xiangmu_extract.normalize import NormalizedText, normalize
 from xiangmu_extract.patterns import get_patterns
 from xiangmu_extract.reader import read_text
@@ -418,3 +423,20 @@ def test_a_line_without_the_latin_footer_hint_has_no_latin_footer(text: str) -> 
     patterns = get_patterns()
     if patterns.regex("bp_footer_strong_latin").search(text):
         assert patterns.regex("bp_footer_strong_latin_hint").search(text)
+
+
+# -- the visual form is made only for the lines whose kind depends on it --------------------------
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="1920-/.年月日订鲜花 ,。", max_size=24))
+def test_every_teaser_starts_with_19_or_20(text: str) -> None:
+    if get_patterns().regex("bp_teaser").match(text):
+        assert text.startswith(("19", "20"))
+
+
+@pytest.mark.parametrize("path", sorted(DEV_RAW.glob("*.txt")), ids=lambda p: p.name)
+def test_a_line_that_needs_no_visual_form_is_classified_without_it(path: Path) -> None:
+    nt = normalize(read_text(path))
+    for line in nt.lines:
+        text = nt.line_text(line)
+        if not needs_visual(text):
+            assert classify_line(text, nt.visual_text(line.start, line.end)) == classify_line(text)

@@ -89,6 +89,14 @@ def is_prose(text: str) -> bool:
     return len(text) >= _PROSE_MIN_LEN and bool(regex("bp_clause_mark").search(text))
 
 
+def needs_visual(text: str) -> bool:
+    """Does the kind of the line depend on how the page showed it (its visual form, with
+    spaces where the page separated characters)? Only for a line that is not prose (a menu
+    row is told by its items), or one that starts like a date (a related-article teaser, as
+    ``bp_teaser`` reads it: every match starts with "19" or "20")."""
+    return text.startswith(("19", "20")) or not is_prose(text)
+
+
 def menu_items(visual: str) -> list[str]:
     """The items of a line as the page showed it, split at spaces and bars."""
     bullet = regex("bp_bullet")

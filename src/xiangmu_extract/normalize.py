@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
-from xiangmu_extract.boilerplate import LineKind, classify_lines
+from xiangmu_extract.boilerplate import LineKind, classify_lines, needs_visual
 from xiangmu_extract.patterns import alternation, character_class, get_patterns, regex
 
 # A replacement piece: (character, first, last) where first..last (half-open)
@@ -36,7 +36,8 @@ _Piece = tuple[str, int, int]
 # An edit: replace text[start:end] by the pieces.
 _Edit = tuple[int, int, Sequence[_Piece]]
 
-# Lines longer than this are never menus or widgets: no need for their visual form.
+# Lines longer than this are never menus or widgets: no need for their visual form (nor for a
+# line of prose, see boilerplate.needs_visual).
 _VISUAL_MAX_LEN: Final = 200
 # Offset arrays of texts up to this long are copied from a cached count (see _count).
 _COUNT_CACHE_MAX: Final = 1 << 20
@@ -551,7 +552,8 @@ def normalize(original: str) -> NormalizedText:
     for text in texts:
         end = start + len(text)
         spans.append((start, end))
-        visual.append(unlabelled.visual_text(start, end) if len(text) <= _VISUAL_MAX_LEN else text)
+        shown = len(text) <= _VISUAL_MAX_LEN and needs_visual(text)
+        visual.append(unlabelled.visual_text(start, end) if shown else text)
         start = end + 1
     kinds = classify_lines(texts, visual)
     lines = tuple(
