@@ -24,6 +24,7 @@ from xiangmu_extract.patterns import (
     CACHE,
     PatternError,
     PatternSet,
+    _digest,
     get_patterns,
     load_patterns,
     patterns_dir,
@@ -256,11 +257,20 @@ def test_edited_files_are_read_and_not_the_cache(tmp_path: Path) -> None:
     assert load_patterns(root, cache_file).words("t_added") == ("新",)
 
 
-@pytest.mark.parametrize("content", ["", "not json", "[1, 2]", '{"digest": "0"}'])
+@pytest.mark.parametrize(
+    "content",
+    ["", "not json", "[1, 2]", '{"digest": "0"}', '{"digest": "<digest>", "lists": {}}'],
+    ids=["empty", "not JSON", "not a mapping", "other files", "the files' digest, no content"],
+)
 def test_a_broken_or_foreign_cache_is_not_read(tmp_path: Path, content: str) -> None:
     cache_file = tmp_path / "patterns.json"
-    cache_file.write_text(content, encoding="utf-8")
+    cache_file.write_text(content.replace("<digest>", _digest(PATTERNS)), encoding="utf-8")
     assert _everything(load_patterns(PATTERNS, cache_file)) == _everything(load_patterns(PATTERNS))
+
+
+def test_a_missing_cache_is_not_read(tmp_path: Path) -> None:
+    missing = tmp_path / "patterns.json"
+    assert _everything(load_patterns(PATTERNS, missing)) == _everything(load_patterns(PATTERNS))
 
 
 @pytest.mark.skipif(not EXPECT_COMPILED, reason="only a wheel has patterns.json")

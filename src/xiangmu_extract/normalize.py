@@ -509,8 +509,8 @@ _RARE_STEP_CLASSES: Final = (
 
 @functools.cache
 def _rare_char() -> re.Pattern[str]:
-    """A character one of the rare steps works on: a line break but LF, what starts a tag or
-    a character reference, a full-width letter or digit, a digit that is not ASCII, a
+    """A character one of the rare steps works on: a line break other than LF, what starts a
+    tag or a character reference, a full-width letter or digit, a digit that is not ASCII, a
     tone-marked vowel, a traditional character, a character beyond U+FFFF. Most pages have
     none: one scan instead of one per step. (An alternation of classes, which the regex
     engine merges into one class, and so skips through the text.)"""

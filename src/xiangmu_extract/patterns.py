@@ -338,10 +338,15 @@ def load_patterns(root: Path, cache: Path | None = None) -> PatternSet:
     :func:`write_cache` wrote) when it was made from files with the same content, else from
     the files."""
     pset = PatternSet(root=root)
-    content = _read_cache(cache, _digest(root)) if cache is not None else None
+    content = _read_cache(cache, _digest(root)) if cache is not None and cache.is_file() else None
+    restored = False
     if content is not None:
-        pset._restore(content)
-    else:
+        try:
+            pset._restore(content)
+            restored = True
+        except (KeyError, TypeError, ValueError):  # the files' digest, but not a cache of them
+            pset = PatternSet(root=root)
+    if not restored:
         _read_files(pset)
     pset._compile_all()
     return pset
