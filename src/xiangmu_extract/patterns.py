@@ -353,15 +353,15 @@ def load_patterns(root: Path, cache: Path | None = None) -> PatternSet:
 
 
 def _read_files(pset: PatternSet) -> None:
-    lexdir = pset.root / "lexicons"
-    if lexdir.is_dir():
-        for path in sorted(lexdir.glob("*.txt")):
+    for path in _pattern_files(pset.root):
+        if path.suffix == ".txt":
             pset._load_lexicon(path)
-    for path in sorted(pset.root.glob("*.yaml")):
-        pset._load_yaml(path)
+        else:
+            pset._load_yaml(path)
 
 
 def _pattern_files(root: Path) -> list[Path]:
+    """The lexicons, then the YAML files: what is read, in the order read (and digested)."""
     return sorted(root.glob("lexicons/*.txt")) + sorted(root.glob("*.yaml"))
 
 
