@@ -426,7 +426,13 @@ def _bmp_traditional_char() -> re.Pattern[str]:
     """One of the traditional characters below U+10000: a regex search finds it ten
     times faster than a set lookup of every character. (The few astral ones stay out:
     Python's regex engine compares a character with a class's astral members one by one.)"""
-    return re.compile(character_class(c for c in _traditional_chars() if c <= "\uffff"))
+    return re.compile(_bmp_traditional_class())
+
+
+@functools.cache
+def _bmp_traditional_class() -> str:
+    """The class of the traditional characters below U+10000 (also in :func:`_rare_char`)."""
+    return character_class(c for c in _traditional_chars() if c <= "\uffff")
 
 
 def _has_traditional(text: str) -> bool:
@@ -517,7 +523,7 @@ def _rare_char() -> re.Pattern[str]:
     classes = [
         "[\\r<&]",
         *(get_patterns().source(name) for name in _RARE_STEP_CLASSES),
-        character_class(c for c in _traditional_chars() if c <= "\uffff"),
+        _bmp_traditional_class(),
     ]
     return re.compile("|".join(classes))
 
