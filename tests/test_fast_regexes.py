@@ -77,7 +77,7 @@ def test_the_fast_forms_start_with_a_class(case: str) -> None:
 def test_the_clause_start_is_after_the_last_clause_break(text: str, data: st.DataObject) -> None:
     # _clause_start looks back with str.rfind instead of listing every break of the text
     pos = data.draw(st.integers(0, len(text)))
-    linker = link.Linker(text, link.Mentions())
+    linker = link.Linker(text)
     plain = re.compile("[" + re.escape(link.CLAUSE_BREAKS) + "]")
     breaks = [m.start() for m in plain.finditer(text, 0, pos)]
     assert linker._clause_start(pos) == (breaks[-1] + 1 if breaks else 0)

@@ -336,19 +336,25 @@ def _within(found: list[Any], pos: int, endpos: int) -> list[Any]:
 
 @settings(max_examples=300, deadline=None)
 @given(
-    lines=st.lists(st.lists(st.sampled_from(_PIECES), max_size=6).map("".join), max_size=5),
+    sentences=st.lists(st.lists(st.sampled_from(_PIECES), max_size=6).map("".join), max_size=5),
+    breaks=st.lists(st.booleans(), min_size=5, max_size=5),
     data=st.data(),
 )
-def test_a_search_of_some_lines_finds_what_the_whole_text_has_in_them(
-    lines: list[str], data: st.DataObject
+def test_a_search_of_some_sentences_finds_what_the_whole_text_has_in_them(
+    sentences: list[str], breaks: list[bool], data: st.DataObject
 ) -> None:
-    # the pipeline looks for figures from the first sentence to the last one; the lines
-    # end in 。, which no figure runs across
-    text = "\n".join(line + "。" for line in lines)
-    starts = [0, *itertools.accumulate(len(line) + 2 for line in lines)]
-    first = data.draw(st.integers(0, len(lines)))
-    last = data.draw(st.integers(first, len(lines)))
-    pos, endpos = starts[first], min(len(text), starts[last])  # up to a line break, kept
+    # the linker looks for figures sentence by sentence, from a sentence's start to its end
+    # (after its 。, before a line break): no figure runs across a 。
+    ends = ["。\n" if b else "。" for b in breaks[: len(sentences)]]
+    text = "".join(s + e for s, e in zip(sentences, ends, strict=True))
+    starts = [
+        0,
+        *itertools.accumulate(len(s) + len(e) for s, e in zip(sentences, ends, strict=True)),
+    ]
+    first = data.draw(st.integers(0, len(sentences)))
+    last = data.draw(st.integers(first, len(sentences)))
+    pos = starts[first]
+    endpos = max(pos, starts[last] - (last > 0 and ends[last - 1].endswith("\n")))
     assert find_money(text, pos, endpos) == _within(find_money(text), pos, endpos)
     assert find_quantities(text, pos, endpos) == _within(find_quantities(text), pos, endpos)
     assert find_capacities(text, pos, endpos) == _within(find_capacities(text), pos, endpos)

@@ -635,3 +635,24 @@ def test_figures_and_status_words_with_no_project_around_go_nowhere() -> None:
     doc = extract("雷山县茶叶加工扩建项目总投资1.2亿元。\n\n该地完成投资3亿元,已开工。")
     (p,) = doc.projects  # in the next paragraph the project is still in focus
     assert p.status == "under_construction"
+
+
+@sources_only
+def test_figures_are_looked_for_only_where_they_can_go_to_a_project(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from xiangmu_extract import link
+
+    asked: list[str] = []
+    find_money = link.find_money
+
+    def recording(text: str, pos: int = 0, endpos: int | None = None) -> Any:
+        asked.append(text[pos:endpos])
+        return find_money(text, pos, endpos)
+
+    monkeypatch.setattr(link, "find_money", recording)
+    text = "全市完成投资3亿元。\n\n雷山县茶叶加工扩建项目总投资1.2亿元。\n\n该项目已开工。"
+    (p,) = extract(text).projects
+    assert p.investment is not None and p.investment.value == 1.2e8
+    # one sentence at a time, none before the first project
+    assert asked == ["雷山县茶叶加工扩建项目总投资1.2亿元。", "该项目已开工。"]

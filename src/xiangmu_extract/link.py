@@ -6,19 +6,22 @@ word is tied to one project by scope: the project named in the same item of an
 enumeration, else in the same clause, else in the same sentence, else the project in
 focus from the sentences before. Totals over many projects ("640个项目,总投资3720亿元")
 are never tied to a project.
+
+Figures are recognized sentence by sentence, and only in a sentence that names a project
+or has one in focus: in any other (about two sentences in five of a page) a figure could go
+to no project, so it is never looked for.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Final, Generic, TypeVar
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
 
 from xiangmu_extract import cues
 from xiangmu_extract.draft import Draft, same_project
-from xiangmu_extract.mentions import CapacityMention, DateMention, MoneyMention, QuantityMention
 from xiangmu_extract.names import (
     DIGIT,
     NameMention,
@@ -28,6 +31,14 @@ from xiangmu_extract.names import (
     find_phases,
     find_places,
     lexicon,
+)
+from xiangmu_extract.numeric import (
+    Reference,
+    find_capacities,
+    find_dates,
+    find_money,
+    find_quantities,
+    parse_reference,
 )
 from xiangmu_extract.patterns import regex, words
 
@@ -45,8 +56,6 @@ _PLACE_OF_NAME: Final = re.compile(r"的?|对|内的|[^,。]{0,4}的")
 _NOT_IN_A_COMPANY: Final = re.compile(r"[的在了是0-9]")
 FOCUS_PARAGRAPHS: Final = 1  # a focus lives on for this many paragraphs without a new mention
 
-M = TypeVar("M", MoneyMention, QuantityMention, CapacityMention, DateMention)
-
 
 @dataclass(init=False, slots=True)  # __init__ of its own: compiled (see README)
 class Sentence:
@@ -58,16 +67,6 @@ class Sentence:
         self.start = start
         self.end = end
         self.paragraph = paragraph
-
-
-@dataclass
-class Mentions:
-    """Everything the recognizers found in the normalized text, sorted by start."""
-
-    money: list[MoneyMention] = field(default_factory=list)
-    quantities: list[QuantityMention] = field(default_factory=list)
-    capacities: list[CapacityMention] = field(default_factory=list)
-    dates: list[DateMention] = field(default_factory=list)
 
 
 class _Scope:
@@ -119,30 +118,22 @@ def split_sentences(text: str, lines: Sequence[tuple[int, int]]) -> list[Sentenc
     return out
 
 
-class _ByStart(Generic[M]):
-    """Mentions sorted by start, to take those of one sentence by bisection."""
-
-    def __init__(self, items: list[M]) -> None:
-        self.items: list[M] = items
-        self.starts = [m.start for m in items]
-        self.ends = [m.end for m in items]  # read here: M's attributes are slow to get
-
-    def within(self, start: int, end: int) -> list[M]:
-        lo = bisect_left(self.starts, start)
-        hi = bisect_left(self.starts, end, lo)
-        items, ends = self.items, self.ends
-        return [items[k] for k in range(lo, hi) if ends[k] <= end]
-
-
 class Linker:
     """Reads one article and builds its project drafts."""
 
-    def __init__(self, text: str, mentions: Mentions, *, signing_article: bool = False) -> None:
+    def __init__(
+        self,
+        text: str,
+        *,
+        reference: str | date | Reference | None = None,
+        signing_article: bool = False,
+    ) -> None:
+        """``text`` is the normalized article; ``reference`` the date that relative dates
+        ("去年6月") are read against."""
         self.text = text
-        self.money = _ByStart(mentions.money)
-        self.quantities = _ByStart(mentions.quantities)
-        self.capacities = _ByStart(mentions.capacities)
-        self.dates = _ByStart(mentions.dates)
+        self.reference = (
+            reference if isinstance(reference, Reference) else parse_reference(reference)
+        )
         self.drafts: list[Draft] = []
         self.focus: _Focus | None = None
         self.orgs: list[Phrase] = []
@@ -300,7 +291,7 @@ class Linker:
 
     def _figures(self, scope: _Scope) -> None:
         s = scope.sentence
-        for money in self.money.within(s.start, s.end):
+        for money in find_money(self.text, s.start, s.end):
             if money.category:
                 continue
             field_name = cues.money_field(self.text[s.start : money.start])
@@ -310,12 +301,12 @@ class Linker:
             if draft is not None:
                 draft.add_money(field_name, money, phase_only=draft.parent is not None)
         capacity_spans = []
-        for cap in self.capacities.within(s.start, s.end):
+        for cap in find_capacities(self.text, s.start, s.end):
             capacity_spans.append((cap.start, cap.end))
             draft = self._target(cap.start, scope)
             if draft is not None:
                 draft.add_capacity(cap)
-        for q in self.quantities.within(s.start, s.end):
+        for q in find_quantities(self.text, s.start, s.end):
             if q.kind != "area" or any(a <= q.start < b for a, b in capacity_spans):
                 continue
             area = cues.area_field(self.text[s.start : q.start])
@@ -330,7 +321,7 @@ class Linker:
 
     def _dates(self, scope: _Scope) -> None:
         s = scope.sentence
-        dates = self.dates.within(s.start, s.end)
+        dates = find_dates(self.text, self.reference, s.start, s.end)
         for k, d in enumerate(dates):
             nxt = dates[k + 1].start if k + 1 < len(dates) else s.end
             if d.range_role is not None:

@@ -272,13 +272,14 @@ class Reference:
     day: int | None = None
 
 
-def parse_reference(reference: str | date | None) -> Reference | None:
-    """A reference from an ISO partial string ("2022-02-24", "2022-02", "2022") or a date.
+def parse_reference(reference: str | date | Reference | None) -> Reference | None:
+    """A reference from an ISO partial string ("2022-02-24", "2022-02", "2022") or a date
+    (a Reference as it is).
 
     Anything else (None, "?", "") is no reference: relative dates then resolve to None.
     """
-    if reference is None:
-        return None
+    if reference is None or isinstance(reference, Reference):
+        return reference
     if isinstance(reference, date):
         return Reference(reference.year, reference.month, reference.day)
     match = _ISO_REFERENCE.match(reference)
@@ -408,7 +409,10 @@ def _resolve_date(
 
 
 def find_dates(
-    text: str, reference: str | date | None = None, pos: int = 0, endpos: int | None = None
+    text: str,
+    reference: str | date | Reference | None = None,
+    pos: int = 0,
+    endpos: int | None = None,
 ) -> list[DateMention]:
     """Dates as ISO partial strings; relative ones resolved against ``reference``.
 

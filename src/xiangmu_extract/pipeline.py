@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from xiangmu_extract.draft import Draft
-from xiangmu_extract.link import Linker, Mentions, Sentence, split_sentences
+from xiangmu_extract.link import Linker, Sentence, split_sentences
 from xiangmu_extract.metadata import Metadata, extract_metadata
 from xiangmu_extract.models import (
     AREA_FIELDS,
@@ -32,7 +32,6 @@ from xiangmu_extract.models import (
 )
 from xiangmu_extract.names import Phrase, find_places, may_name_projects
 from xiangmu_extract.normalize import NormalizedText, normalize
-from xiangmu_extract.numeric import find_capacities, find_dates, find_money, find_quantities
 from xiangmu_extract.patterns import regex
 from xiangmu_extract.reader import read_text
 
@@ -92,15 +91,8 @@ def _article_projects(
 ) -> list[Project | None]:
     """recognize -> link -> validate: the projects of the article (None for one dropped)."""
     sentences = _sentences(nt, meta)
-    # only figures in sentences are linked: the recognizers skip the page's head and foot
-    pos, endpos = _reading_span(nt.text, sentences)
-    mentions = Mentions(
-        money=find_money(nt.text, pos, endpos),
-        quantities=find_quantities(nt.text, pos, endpos),
-        capacities=find_capacities(nt.text, pos, endpos),
-        dates=find_dates(nt.text, reference, pos, endpos),
-    )
-    linker = Linker(nt.text, mentions, signing_article=_is_signing(nt, meta, sentences))
+    signing = _is_signing(nt, meta, sentences)
+    linker = Linker(nt.text, reference=reference, signing_article=signing)
     drafts = linker.read(sentences)
     default_place = _article_place(nt, meta, linker.places)
     return [_project(d, nt, default_place, warnings) for d in drafts]
@@ -112,15 +104,6 @@ def _sentences(nt: NormalizedText, meta: Metadata) -> list[Sentence]:
     if meta.title and not any(s <= meta.title.start < e for s, e in lines):
         lines.insert(0, (meta.title.start, meta.title.end))
     return split_sentences(nt.text, lines)
-
-
-def _reading_span(text: str, sentences: list[Sentence]) -> tuple[int, int]:
-    """From the first sentence to the end of the line of the last one (the line break
-    kept, so that what a pattern looks for after a figure is what the whole text has)."""
-    if not sentences:
-        return 0, 0
-    end = max(s.end for s in sentences)
-    return min(s.start for s in sentences), min(len(text), end + 1)
 
 
 def _is_signing(nt: NormalizedText, meta: Metadata, sentences: list[Sentence]) -> bool:
