@@ -8,6 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from compiled import sources_only
+from xiangmu_extract import names
 from xiangmu_extract.names import _is_number, find_names, find_orgs, find_phases, find_places
 from xiangmu_extract.patterns import PatternError, plain
 
@@ -261,3 +263,22 @@ def test_a_hint_looked_for_as_text_must_be_plain_text() -> None:
     assert plain("name_phase_hint") == "期"
     with pytest.raises(PatternError, match="name_phase: plain text expected"):
         plain("name_phase")
+
+
+@sources_only
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(
+        st.sampled_from([*"公司集团研究所农场项目工程基地园区某市县的和、,。"]), max_size=16
+    )
+)
+def test_a_sentence_without_a_head_or_suffix_word_is_not_segmented_for_nothing(
+    text: str,
+) -> None:
+    # find_names and find_orgs return at once when the text has no head or suffix word: what
+    # they would have found after segmenting it (the hint made to pass everything)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(names, "may_name_projects", lambda _text: True)
+        mp.setattr(names, "may_name_orgs", lambda _text: True)
+        expected = find_names(text), find_orgs(text)
+    assert (find_names(text), find_orgs(text)) == expected

@@ -656,3 +656,29 @@ def test_figures_are_looked_for_only_where_they_can_go_to_a_project(
     assert p.investment is not None and p.investment.value == 1.2e8
     # one sentence at a time, none before the first project
     assert asked == ["雷山县茶叶加工扩建项目总投资1.2亿元。", "该项目已开工。"]
+
+
+@sources_only
+def test_the_body_places_are_looked_for_only_when_the_headline_names_none(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from xiangmu_extract import link
+
+    asked: list[str] = []
+    find_places = link.find_places
+
+    def recording(text: str, base: int = 0) -> Any:
+        asked.append(text)
+        return find_places(text, base)
+
+    monkeypatch.setattr(link, "find_places", recording)
+    body = "\n\n全市今年新开工一批重点项目。\n\n茶叶加工扩建项目总投资1.2亿元。"
+    (p,) = extract("贵州雷山县茶产业发展" + body).projects
+    assert p.location == "贵州雷山县"  # the headline's
+    assert asked == ["茶叶加工扩建项目总投资1.2亿元。"]  # a project is named there
+    asked.clear()
+    (p,) = extract(
+        "茶产业发展" + body.replace("全市", "雷山县") + "\n\n雷山县茶园面积增加。"
+    ).projects
+    assert p.location == "雷山县"  # named twice in the body
+    assert len(asked) == 4  # every sentence, the headline too

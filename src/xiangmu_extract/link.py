@@ -127,9 +127,12 @@ class Linker:
         *,
         reference: str | date | Reference | None = None,
         signing_article: bool = False,
+        all_places: bool = True,
     ) -> None:
         """``text`` is the normalized article; ``reference`` the date that relative dates
-        ("去年6月") are read against."""
+        ("去年6月") are read against. ``all_places``: collect in :attr:`places` the places of
+        every sentence (else only those of the sentences that name a project, which are
+        all the linker needs)."""
         self.text = text
         self.reference = (
             reference if isinstance(reference, Reference) else parse_reference(reference)
@@ -139,6 +142,7 @@ class Linker:
         self.orgs: list[Phrase] = []
         self.places: list[Phrase] = []
         self.signing_article = signing_article
+        self.all_places = all_places
         self._places_lex = lexicon().places
 
     # -- drafts -------------------------------------------------------------
@@ -225,16 +229,18 @@ class Linker:
         names += find_phases(text, s.start, names)
         names.sort(key=lambda n: n.start)
         orgs = find_orgs(text, s.start)
-        places = find_places(text, s.start)
         self.orgs.extend(orgs)
-        self.places.extend(p for p in places if not _inside(p, orgs))
         targets: list[tuple[NameMention, Draft]] = []
         for m in names:
             draft = self._draft_for(m, s.paragraph)
             if draft is not None:
                 targets.append((m, draft))
-                self._attach_company(m, draft, text, s.start, orgs)
-                self._attach_location(m, draft, text, s.start, places, names)
+        # places: for the projects named here, and for the article's place when asked
+        places = find_places(text, s.start) if targets or self.all_places else []
+        self.places.extend(p for p in places if not _inside(p, orgs))
+        for m, draft in targets:
+            self._attach_company(m, draft, text, s.start, orgs)
+            self._attach_location(m, draft, text, s.start, places, names)
         if not targets and self.focus and s.paragraph - self.focus.paragraph > FOCUS_PARAGRAPHS:
             self.focus = None
         if not targets and self.focus is None:

@@ -168,6 +168,16 @@ def may_name_projects(text: str) -> bool:
     return _heads().search(text) is not None
 
 
+@functools.cache
+def _org_suffixes() -> re.Pattern[str]:
+    return re.compile(alternation(lexicon().org_suffixes))
+
+
+def may_name_orgs(text: str) -> bool:
+    """Whether ``text`` has a company suffix (公司, 集团 …): every organisation ends in one."""
+    return _org_suffixes().search(text) is not None
+
+
 def _is_count(words: tuple[str, ...], j: int) -> bool:
     """Word j is a classifier after a numeral: "640个", "78项", "一批"."""
     if words[j] not in ("个", "项", "批", "家", "类", "条", "所", "座", "栋"):
@@ -278,6 +288,8 @@ def clean_name(text: str) -> str:
 
 def find_names(text: str, base: int = 0) -> list[NameMention]:
     """Project mentions in ``text`` (one sentence); offsets shifted by ``base``."""
+    if not may_name_projects(text):
+        return []  # nothing to segment: every mention found below ends in a head word
     lex = lexicon()
     tokens = tokenize(text, base)
     words = tokens.words
@@ -544,6 +556,8 @@ def _longest_first(mentions: list[NameMention]) -> list[NameMention]:
 
 def find_orgs(text: str, base: int = 0) -> list[Phrase]:
     """Organisations: a name ending in a company suffix (…有限公司, …集团)."""
+    if not may_name_orgs(text):
+        return []  # nothing to segment
     lex = lexicon()
     tokens = tokenize(text, base)
     words = tokens.words

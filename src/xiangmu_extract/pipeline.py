@@ -92,9 +92,13 @@ def _article_projects(
     """recognize -> link -> validate: the projects of the article (None for one dropped)."""
     sentences = _sentences(nt, meta)
     signing = _is_signing(nt, meta, sentences)
-    linker = Linker(nt.text, reference=reference, signing_article=signing)
+    title_place = _title_place(nt, meta)
+    # the places of the whole body only count when the headline names none
+    linker = Linker(
+        nt.text, reference=reference, signing_article=signing, all_places=title_place is None
+    )
     drafts = linker.read(sentences)
-    default_place = _article_place(nt, meta, linker.places)
+    default_place = title_place or _body_place(linker.places)
     return [_project(d, nt, default_place, warnings) for d in drafts]
 
 
@@ -116,13 +120,19 @@ def _is_signing(nt: NormalizedText, meta: Metadata, sentences: list[Sentence]) -
     return bool(signing.search(title) or signing.search(head))
 
 
-def _article_place(nt: NormalizedText, meta: Metadata, places: list[Phrase]) -> Phrase | None:
-    """The one locality the article is about: a place in the headline, else the place
-    the body names most often (GOLD_SCHEMA Convention 10)."""
+def _title_place(nt: NormalizedText, meta: Metadata) -> Phrase | None:
+    """The locality the article is about when the headline names one (GOLD_SCHEMA
+    Convention 10): the longest place of the headline."""
     if meta.title:
         in_title = find_places(nt.text[meta.title.start : meta.title.end], meta.title.start)
         if in_title:
             return max(in_title, key=lambda p: len(p.text))
+    return None
+
+
+def _body_place(places: list[Phrase]) -> Phrase | None:
+    """The locality the article is about when the headline names none: the place the body
+    names most often, at least twice (GOLD_SCHEMA Convention 10)."""
     if not places:
         return None
     counts = Counter(p.text for p in places)
