@@ -169,13 +169,17 @@ def may_name_projects(text: str) -> bool:
 
 
 @functools.cache
-def _org_suffixes() -> re.Pattern[str]:
-    return re.compile(alternation(lexicon().org_suffixes))
+def _org_suffix_cores() -> tuple[str, ...]:
+    """The company suffixes that hold no shorter one (有限公司 holds 公司): a text has a
+    suffix when it has one of these."""
+    suffixes = lexicon().org_suffixes
+    return tuple(sorted(w for w in suffixes if not any(o != w and o in w for o in suffixes)))
 
 
 def may_name_orgs(text: str) -> bool:
-    """Whether ``text`` has a company suffix (公司, 集团 …): every organisation ends in one."""
-    return _org_suffixes().search(text) is not None
+    """Whether ``text`` has a company suffix (公司, 集团 …): every organisation ends in one.
+    (A few substring tests: faster than a regex scan for a word of the list.)"""
+    return any(core in text for core in _org_suffix_cores())
 
 
 def _is_count(words: tuple[str, ...], j: int) -> bool:
