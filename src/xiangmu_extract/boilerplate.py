@@ -123,15 +123,16 @@ def _is_related_heading(text: str) -> bool:
 
 
 def _is_strong_footer(text: str) -> bool:
-    short = len(text) <= _FOOTER_MAX_LEN
-    found = regex("bp_footer_strong").search(text)
-    if found is not None and (short or found.start() == 0):
+    if len(text) > _FOOTER_MAX_LEN:  # a long line only when it starts with one: no scan
+        return bool(
+            regex("bp_footer_strong").match(text) or regex("bp_footer_strong_latin").match(text)
+        )
+    if regex("bp_footer_strong").search(text):
         return True  # whatever the Latin phrases say
     # The Latin phrases (a slower, case-insensitive pattern) only where a letter could start one.
     if not regex("bp_footer_strong_latin_hint").search(text):
         return False
-    latin = regex("bp_footer_strong_latin").search(text)
-    return latin is not None and (short or latin.start() == 0)
+    return regex("bp_footer_strong_latin").search(text) is not None
 
 
 def classify_line(text: str, visual: str | None = None) -> LineKind:

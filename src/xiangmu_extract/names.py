@@ -33,6 +33,7 @@ QUOTES: Final = re.compile(r"[“”‘’「」『』\"]")
 DIGIT: Final = re.compile(r"[0-9]")
 # A phase in parentheses right after the head belongs to the name: "…建设项目(一期)".
 PAREN_PHASE: Final = re.compile(r"[((][^()()]{0,4}期[))]")
+_OPEN: Final = ("(", "(")  # what PAREN_PHASE starts with
 REFERENCE_HEADS: Final = ("该", "此", "这个", "这一", "本", "上述", "这")
 MAX_NAME_CHARS: Final = 48
 
@@ -363,18 +364,22 @@ def _name_ending_at(
     start_i, why = _scan_left(words, i + 1, lex, stops=lex.stops)
     end = tokens.end(i)
     phase_text = None
-    m = lex.phase.match(text, end - base)
+    m = lex.phase.match(text, end - base) if lex.phase_hint in text else None
     if strong and m and not _continues_name(text, m.end()):
         phase_text = m.group(0)
-    paren = PAREN_PHASE.match(text, end - base)
+    # (each pattern tried only where its first character is: a bracket, a digit)
+    paren = PAREN_PHASE.match(text, end - base) if text.startswith(_OPEN, end - base) else None
     if strong and paren:
         end += len(paren.group(0))
     while start_i < i and words[start_i] in CONJUNCTIONS:
         start_i += 1
-    lead = LEADING_DATE.match(text, tokens.start(start_i) - base)
-    if lead and lead.end() > lead.start() and DIGIT.search(lead.group(0)):
-        while start_i < i and tokens.start(start_i) - base < lead.end():
-            start_i += 1
+    lead_at = tokens.start(start_i) - base
+    # a date has a digit, and so starts with one (the words after it have none)
+    if lead_at < len(text) and "0" <= text[lead_at] <= "9":
+        lead = LEADING_DATE.match(text, lead_at)
+        if lead and DIGIT.search(lead.group(0)):
+            while start_i < i and tokens.start(start_i) - base < lead.end():
+                start_i += 1
     before = words[start_i - 1] if start_i > 0 else ""
     span_words = words[start_i : i + 1]
     start = tokens.start(start_i)
@@ -383,7 +388,7 @@ def _name_ending_at(
         # "一批市级公立医院", "多所学校": a class of projects
         return NameMention(start, end, raw, strong, aggregate=True) if strong else None
     core = "".join(_core_words(span_words[:-1], lex))
-    if _PHASE_ONLY.fullmatch(core):
+    if core.endswith("期") and _PHASE_ONLY.fullmatch(core):
         # "一期项目", "二期工程": a phase of the project in focus ("一二期工程": the whole)
         phase = core if len(core.lstrip("第")) == 2 else None
         return NameMention(start, end, raw, strong, reference=True, phase=phase)
