@@ -509,12 +509,12 @@ def _enumerated(text: str, base: int, tokens: Tokens, lex: _Lexicon) -> list[Nam
 def _enumeration_item(
     text: str, base: int, tokens: Tokens, lex: _Lexicon, start: int, end: int
 ) -> NameMention | None:
-    ends = tokens.bounds[1:]
-    end_i = bisect.bisect_left(ends, end + base)
-    if end_i == len(ends) or ends[end_i] != end + base:
+    ends = tokens.bounds[1:]  # (the bounds are offsets into text)
+    end_i = bisect.bisect_left(ends, end)
+    if end_i == len(ends) or ends[end_i] != end:
         return None
     start_i, _ = _scan_left(tokens.words, end_i + 1, lex, stops=lex.stops)
-    start_i = max(start_i, bisect.bisect_left(tokens.bounds, start + base))
+    start_i = max(start_i, bisect.bisect_left(tokens.bounds, start))
     span = tokens.words[start_i : end_i + 1]
     if not span or is_generic(span, lex):
         return None

@@ -70,30 +70,36 @@ class Token(NamedTuple):
 
 @dataclass(init=False, slots=True)  # __init__ of its own: compiled (see README)
 class Tokens:
-    """The words of a text and where they are: ``words[i]`` spans ``bounds[i]:bounds[i + 1]``.
+    """The words of a text and where they are: ``words[i]`` spans ``bounds[i]:bounds[i + 1]``
+    of the text segmented, and ``start(i)``:``end(i)`` once shifted by ``offset``.
 
     Two parallel sequences rather than an object per word: the recognizers look at every
-    word of every sentence, and mostly only at its text.
+    word of every sentence, and mostly only at its text. The bounds are kept unshifted: a
+    sentence's offsets are small numbers, which Python does not allocate (a shifted one
+    would be a new int for every word).
     """
 
     words: tuple[str, ...]
-    bounds: tuple[int, ...]  # len(words) + 1 offsets
+    bounds: tuple[int, ...]  # len(words) + 1 offsets into the text segmented
+    offset: int
 
-    def __init__(self, words: tuple[str, ...], bounds: tuple[int, ...]) -> None:
+    def __init__(self, words: tuple[str, ...], bounds: tuple[int, ...], offset: int = 0) -> None:
         self.words = words
         self.bounds = bounds
+        self.offset = offset
 
     def __len__(self) -> int:
         return len(self.words)
 
     def __iter__(self) -> Iterator[Token]:
-        return map(Token, self.words, self.bounds, self.bounds[1:])
+        starts = [self.offset + b for b in self.bounds]
+        return map(Token, self.words, starts, starts[1:])
 
     def start(self, i: int) -> int:
-        return self.bounds[i]
+        return self.offset + self.bounds[i]
 
     def end(self, i: int) -> int:
-        return self.bounds[i + 1]
+        return self.offset + self.bounds[i + 1]
 
 
 @dataclass(frozen=True)
@@ -143,7 +149,7 @@ def dictionary() -> Dictionary:
 def cut(text: str, d: Dictionary | None = None) -> list[str]:
     """The words of ``text``, as ``jieba.Tokenizer.cut(text, HMM=False)`` gives them."""
     d = d or dictionary()
-    return _tokens(text, _route(text, _dictionary_words(text, d), d), 0)[0]
+    return _tokens(text, _route(text, _dictionary_words(text, d), d))[0]
 
 
 def _dictionary_words(text: str, d: Dictionary) -> list[Span]:
@@ -219,26 +225,24 @@ def _best_route(words: list[Span], end: int, d: Dictionary) -> list[Span]:
     return route
 
 
-def _tokens(text: str, route: list[Span], offset: int) -> tuple[list[str], list[int]]:
+def _tokens(text: str, route: list[Span]) -> tuple[list[str], list[int]]:
     """The words of ``route`` and, between them, the single characters, runs of ASCII
     letters and digits and "\\r\\n" kept together; and the bounds of the words
-    (``len(words) + 1`` offsets, shifted by ``offset``)."""
+    (``len(words) + 1`` offsets)."""
     words: list[str] = []
     bounds: list[int] = []
     done = 0
     for start, end in route:
-        _between(text, done, start, offset, words, bounds)
+        _between(text, done, start, words, bounds)
         words.append(text[start:end])
-        bounds.append(start + offset)
+        bounds.append(start)
         done = end
-    _between(text, done, len(text), offset, words, bounds)
-    bounds.append(len(text) + offset)
+    _between(text, done, len(text), words, bounds)
+    bounds.append(len(text))
     return words, bounds
 
 
-def _between(
-    text: str, begin: int, end: int, offset: int, words: list[str], bounds: list[int]
-) -> None:
+def _between(text: str, begin: int, end: int, words: list[str], bounds: list[int]) -> None:
     """The tokens of ``text[begin:end]``, outside dictionary words (jieba's re_eng and
     re_skip: a run of ASCII letters and digits, "\\r\\n", else one character)."""
     i = begin
@@ -251,7 +255,7 @@ def _between(
         elif c == 13 and j < end and text[j] == "\n":
             j += 1
         words.append(_char(c) if j == i + 1 and c < 0x10000 else text[i:j])
-        bounds.append(i + offset)
+        bounds.append(i)
         i = j
 
 
@@ -279,5 +283,5 @@ def tokenize(text: str, offset: int = 0) -> Tokens:
     Cached: names, companies and places segment the same sentence.
     """
     d = dictionary()
-    words, bounds = _tokens(text, _route(text, _dictionary_words(text, d), d), offset)
-    return Tokens(tuple(words), tuple(bounds))
+    words, bounds = _tokens(text, _route(text, _dictionary_words(text, d), d))
+    return Tokens(tuple(words), tuple(bounds), offset)
