@@ -48,9 +48,10 @@ SLICES = 20
 STAGES = {
     "normalize": ("normalize.py", "normalize"),
     "metadata": ("metadata.py", "extract_metadata"),
-    "amounts, quantities, dates": ("numeric.py", "find_"),
-    "link (names, companies, places)": ("link.py", "read"),
-    "  of which segmentation": ("segment.py", "tokenize"),
+    "link (sentence by sentence)": ("link.py", "read"),
+    "  names, companies, places": ("names.py", "find_"),
+    "    of which segmentation": ("segment.py", "tokenize"),
+    "  amounts, quantities, dates": ("numeric.py", "find_"),
     "validate (pydantic)": ("pipeline.py", "_project"),
 }
 

@@ -651,11 +651,34 @@ def test_figures_are_looked_for_only_where_they_can_go_to_a_project(
         return find_money(text, pos, endpos)
 
     monkeypatch.setattr(link, "find_money", recording)
-    text = "全市完成投资3亿元。\n\n雷山县茶叶加工扩建项目总投资1.2亿元。\n\n该项目已开工。"
+    text = (
+        "全市完成投资3亿元。\n\n雷山县茶叶加工扩建项目总投资1.2亿元。\n\n"
+        "该项目已开工,年产值2亿元。\n\n项目占地50亩。"
+    )
     (p,) = extract(text).projects
     assert p.investment is not None and p.investment.value == 1.2e8
-    # one sentence at a time, none before the first project
-    assert asked == ["雷山县茶叶加工扩建项目总投资1.2亿元。", "该项目已开工。"]
+    assert p.output_value is not None and p.output_value.value == 2e8
+    # one sentence at a time, none before the first project, none without a money cue
+    assert asked == ["雷山县茶叶加工扩建项目总投资1.2亿元。", "该项目已开工,年产值2亿元。"]
+
+
+CUE_GATES = ("has_money_cue", "has_area_cue", "has_date_cue")
+
+
+@sources_only
+@pytest.mark.parametrize("name", ARTICLES)
+def test_the_cue_gates_skip_only_figures_that_go_nowhere(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a recognizer skipped in a sentence without a cue of its fields: the same records as
+    # when every sentence is looked through
+    from xiangmu_extract import cues
+
+    text = (RAW / f"{name}.txt").read_text(encoding="utf-8")
+    gated = extract(text, reference_date="2021-05-01")
+    for gate in CUE_GATES:
+        monkeypatch.setattr(cues, gate, lambda _text: True)
+    assert extract(text, reference_date="2021-05-01") == gated
 
 
 @sources_only
@@ -682,3 +705,25 @@ def test_the_body_places_are_looked_for_only_when_the_headline_names_none(
     ).projects
     assert p.location == "雷山县"  # named twice in the body
     assert len(asked) == 4  # every sentence, the headline too
+
+
+_FIGURE_PIECES = [
+    *["茶叶加工扩建项目", "该项目", "二期工程", "一期", "总投资", "投资", "计划投资", "年产值"],
+    *["3亿元", "1.2万元", "约5000万美元", "占地", "用地", "建筑面积", "50亩", "2万平方米"],
+    *["2021年6月", "去年", "年底", "2022年", "开工", "竣工", "投产", "工期", "至", "建成"],
+    *["年产", "5万吨", "利税", "已", "将", ",", "、", "。", "\n"],
+]
+
+
+@sources_only
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces=st.lists(st.sampled_from(_FIGURE_PIECES), max_size=24))
+def test_the_cue_gates_change_no_record(pieces: list[str]) -> None:
+    from xiangmu_extract import cues
+
+    text = "".join(pieces)
+    gated = extract(text, reference_date="2021-05-01")
+    with pytest.MonkeyPatch.context() as mp:
+        for gate in CUE_GATES:
+            mp.setattr(cues, gate, lambda _text: True)
+        assert extract(text, reference_date="2021-05-01") == gated

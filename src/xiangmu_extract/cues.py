@@ -89,6 +89,23 @@ def _nearest_before(table: _Table, left: str, reach: int) -> str | None:
     return best[1] if best else None
 
 
+def has_money_cue(text: str) -> bool:
+    """Whether ``text`` has a cue of a money field: an amount is tied to a field only after
+    one, so a sentence without any is not looked through for amounts."""
+    return money_cues().regex.search(text) is not None
+
+
+def has_area_cue(text: str) -> bool:
+    """Whether ``text`` has a cue of an area field (as :func:`has_money_cue`)."""
+    return area_cues().regex.search(text) is not None
+
+
+def has_date_cue(text: str) -> bool:
+    """Whether ``text`` has a cue of a date event, or of a date range (工期 …): a date is
+    tied to an event only by one (as :func:`has_money_cue`)."""
+    return date_cues().regex.search(text) is not None or bool(regex("cue_date_range").search(text))
+
+
 def money_field(left: str) -> str | None:
     """investment / output_value / tax for a figure preceded by ``left``; None if no cue
     or a cue that must not fill a field (利税, 完成投资)."""

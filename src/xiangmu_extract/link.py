@@ -296,8 +296,12 @@ class Linker:
         return draft
 
     def _figures(self, scope: _Scope) -> None:
-        s = scope.sentence
-        for money in find_money(self.text, s.start, s.end):
+        """The figures of the sentence, each to its project and field. A recognizer runs only
+        where a figure it finds could be tied to a field: after a cue of the field (or, for an
+        area, in 亩), which the sentence must have (most have none of some kind)."""
+        s, text = scope.sentence, scope.text
+        money_found = find_money(self.text, s.start, s.end) if cues.has_money_cue(text) else []
+        for money in money_found:
             if money.category:
                 continue
             field_name = cues.money_field(self.text[s.start : money.start])
@@ -312,7 +316,9 @@ class Linker:
             draft = self._target(cap.start, scope)
             if draft is not None:
                 draft.add_capacity(cap)
-        for q in find_quantities(self.text, s.start, s.end):
+        areas_possible = "亩" in text or cues.has_area_cue(text)
+        quantities = find_quantities(self.text, s.start, s.end) if areas_possible else []
+        for q in quantities:
             if q.kind != "area" or any(a <= q.start < b for a, b in capacity_spans):
                 continue
             area = cues.area_field(self.text[s.start : q.start])
@@ -327,6 +333,8 @@ class Linker:
 
     def _dates(self, scope: _Scope) -> None:
         s = scope.sentence
+        if not cues.has_date_cue(scope.text):
+            return  # a date is tied to an event by a cue of the sentence
         dates = find_dates(self.text, self.reference, s.start, s.end)
         for k, d in enumerate(dates):
             nxt = dates[k + 1].start if k + 1 < len(dates) else s.end
