@@ -81,7 +81,7 @@ class Tokens:
 
     words: tuple[str, ...]
     bounds: tuple[int, ...]  # len(words) + 1 offsets into the text segmented
-    offset: int
+    offset: int = 0
 
     def __init__(self, words: tuple[str, ...], bounds: tuple[int, ...], offset: int = 0) -> None:
         self.words = words
