@@ -8,7 +8,10 @@ by mypyc: the same code, typed as `mypy --strict` checks it, about 1.5 times fas
 to the source when there is none.
 
 Every wheel also carries ``xiangmu_extract/patterns.json``, the content of the pattern files
-(``xiangmu_extract.patterns.write_cache``): a process reads it instead of parsing the YAML.
+(``xiangmu_extract.patterns.write_cache``): a process reads it instead of parsing the YAML. It
+also keeps the compiled code of their regexes for the interpreter that runs this hook (the one
+building the wheel): a process on that interpreter skips compiling them
+(``xiangmu_extract.regex_code``).
 
 ``XIANGMU_EXTRACT_COMPILE``: ``auto`` (default) compiles when mypyc and a C compiler work and
 otherwise builds a pure wheel with a warning; ``1`` makes a failed compilation an error (the
