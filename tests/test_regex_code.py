@@ -11,6 +11,7 @@ import importlib
 import json
 import re
 import shutil
+import subprocess
 import sys
 from functools import cache
 from pathlib import Path
@@ -21,7 +22,13 @@ import pytest
 from compiled import EXPECT_COMPILED
 from xiangmu_extract import regex_code
 from xiangmu_extract.normalize import normalize
-from xiangmu_extract.patterns import CACHE, PatternSet, load_patterns, write_cache
+from xiangmu_extract.patterns import (
+    CACHE,
+    PatternSet,
+    built_sources,
+    load_patterns,
+    write_cache,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PATTERNS = ROOT / "patterns"
@@ -50,11 +57,17 @@ def rewrite(cache_file: Path, content: dict[str, Any]) -> None:
     cache_file.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
 
 
+@cache
+def built() -> list[str]:
+    return built_sources()
+
+
 def no_compiling(monkeypatch: pytest.MonkeyPatch) -> None:
-    """From now on, compiling the source of one of the project's patterns fails."""
+    """From now on, compiling the source of one of the project's patterns, or of a regex
+    built from them, fails."""
     compiler = importlib.import_module("re._compiler")
     compile_source = compiler.compile
-    sources = {fresh().source(name) for name in fresh().names()["patterns"]}
+    sources = {fresh().source(name) for name in fresh().names()["patterns"]} | set(built())
 
     def refuse(p: object, flags: int = 0) -> object:
         if p in sources:
@@ -106,6 +119,30 @@ def test_the_patterns_loaded_from_the_cache_match_as_the_compiled_ones(
         assert matches(cached.regex(name)) == expected, name
         found += bool(expected)
     assert found > 60  # most patterns match somewhere in the dev articles
+
+
+def test_the_regexes_built_from_the_patterns_are_made_from_their_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache_file = tmp_path / "patterns.json"
+    write_cache(PATTERNS, cache_file, built())
+    assert len(built()) >= 9 and set(built()) <= set(
+        json.loads(cache_file.read_text(encoding="utf-8"))["compiled"]["code"]
+    )
+    cached = load_patterns(PATTERNS, cache_file)
+    no_compiling(monkeypatch)
+    made = [cached.compiled(source) for source in built()]
+    monkeypatch.undo()
+    for regex, source in zip(made, built(), strict=True):
+        assert regex == re.compile(source)
+        assert matches(regex) == matches(re.compile(source))
+
+
+def test_a_regex_without_code_is_compiled(tmp_path: Path) -> None:
+    cache_file, _ = written(tmp_path)  # no built regexes
+    cached = load_patterns(PATTERNS, cache_file)
+    assert [cached.compiled(source) for source in built()] == [re.compile(s) for s in built()]
+    assert cached.compiled("[0-9]+万元").pattern == "[0-9]+万元"
 
 
 # -- and is used for nothing else ------------------------------------------------------------
@@ -262,6 +299,32 @@ def test_the_wheel_keeps_the_code_of_its_patterns_for_this_interpreter(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     content = json.loads(CACHE.read_text(encoding="utf-8"))
-    assert content["compiled"] == fresh()._code()
+    assert content["compiled"] == fresh()._code(built())
     no_compiling(monkeypatch)
     load_patterns(PATTERNS, CACHE)
+
+
+@pytest.mark.skipif(not EXPECT_COMPILED, reason="only a wheel has patterns.json")
+def test_the_wheel_extracts_without_compiling_its_patterns_or_the_regexes_built_from_them() -> None:
+    code = """
+import json, re, sys
+from pathlib import Path
+from xiangmu_extract.pipeline import extract  # the modules' own constants compiled
+compiler = re._compiler
+compile_source, sources = compiler.compile, []
+def recording(p, flags=0):
+    if isinstance(p, str):
+        sources.append(p)
+    return compile_source(p, flags)
+compiler.compile = recording
+for path in sorted(Path(sys.argv[1]).glob("*.txt")):
+    extract(path.read_text(encoding="utf-8"))
+print(json.dumps(sources))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(RAW)], capture_output=True, text=True, check=True
+    )
+    compiled = set(json.loads(done.stdout))
+    assert compiled  # the recording works: OpenCC's phrases that t2s gets wrong are compiled
+    assert not compiled & {fresh().source(name) for name in fresh().names()["patterns"]}
+    assert not compiled & set(built())

@@ -28,7 +28,13 @@ from pathlib import Path
 from typing import Any, Final, NamedTuple
 
 from xiangmu_extract.boilerplate import LineKind, classify_lines, needs_visual
-from xiangmu_extract.patterns import alternation, character_class, get_patterns, regex
+from xiangmu_extract.patterns import (
+    alternation,
+    character_class,
+    compiled,
+    get_patterns,
+    regex,
+)
 
 # A replacement piece: (character, first, last) where first..last (half-open)
 # are positions in the text being rewritten whose original span it takes.
@@ -429,7 +435,7 @@ def _bmp_traditional_char() -> re.Pattern[str]:
     """One of the traditional characters below U+10000: a regex search finds it ten
     times faster than a set lookup of every character. (The few astral ones stay out:
     Python's regex engine compares a character with a class's astral members one by one.)"""
-    return re.compile(_bmp_traditional_class())
+    return compiled(_bmp_traditional_class())
 
 
 @functools.cache
@@ -528,7 +534,12 @@ def _rare_char() -> re.Pattern[str]:
         *(get_patterns().source(name) for name in _RARE_STEP_CLASSES),
         _bmp_traditional_class(),
     ]
-    return re.compile("|".join(classes))
+    return compiled("|".join(classes))
+
+
+def built_regexes() -> list[re.Pattern[str]]:
+    """The regexes this module builds from the pattern data (see patterns.compiled)."""
+    return [_rare_char(), _bmp_traditional_char()]
 
 
 def normalize(original: str) -> NormalizedText:

@@ -134,6 +134,7 @@ class PatternSet:
     _origin: dict[str, str] = field(default_factory=dict)
     _expanded: dict[str, str] = field(default_factory=dict)
     _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    _kept: Mapping[str, Any] = field(default_factory=dict)  # compiled code by source
 
     # -- public accessors -------------------------------------------------
     def regex(self, name: str) -> re.Pattern[str]:
@@ -142,6 +143,13 @@ class PatternSet:
             return self._compiled[name]
         except KeyError:
             raise KeyError(f"no pattern named {name!r}") from None
+
+    def compiled(self, source: str) -> re.Pattern[str]:
+        """``re.compile(source)``, made from the code the cache this set was read from
+        keeps for ``source`` when it keeps some (:mod:`xiangmu_extract.regex_code`)."""
+        entry = self._kept.get(source)
+        made = None if entry is None else regex_code.pattern(source, entry)
+        return re.compile(source) if made is None else made
 
     def source(self, name: str) -> str:
         """The fully expanded regex text of a fragment or pattern."""
@@ -275,31 +283,24 @@ class PatternSet:
 
     def _compile(self, name: str) -> re.Pattern[str]:
         try:
-            return re.compile(self._expand(name))
+            return self.compiled(self._expand(name))
         except re.error as exc:
             src = self._fragments.get(name) or self._patterns[name]
             raise PatternError(f"{src.file}: {name}: regex does not compile: {exc}") from exc
 
-    def _compile_all(self, kept: Mapping[str, Any]) -> None:
+    def _compile_all(self) -> None:
         """Compile every pattern, and every fragment no pattern uses (the others are
-        compiled inside the patterns: one compilation each, not two). A regex whose source
-        has code in ``kept`` (see :meth:`_code`) is made from it, without compiling."""
+        compiled inside the patterns: one compilation each, not two); or make them from the
+        code kept for their sources (:meth:`compiled`)."""
         for name in self._patterns:
-            source = self._expand(name)
-            made = regex_code.pattern(source, kept[source]) if source in kept else None
-            if made is not None:
-                self._compiled[name] = made
-                continue
             try:
-                self._compiled[name] = re.compile(source)
+                self._compiled[name] = self.compiled(self._expand(name))
             except re.error:
                 for fragment in sorted(self._references(self._patterns[name].text)):
                     self._compile(fragment)  # names the fragment when it is the culprit
                 self._compile(name)  # else names the pattern
         for name in self._unused_fragments():
-            source = self._expand(name)
-            if source not in kept or regex_code.pattern(source, kept[source]) is None:
-                self._compile(name)
+            self._compile(name)
 
     def _unused_fragments(self) -> list[str]:
         """The fragments no pattern uses, in the order they were read."""
@@ -308,12 +309,13 @@ class PatternSet:
             used.update(self._references(src.text))
         return [name for name in self._fragments if name not in used]
 
-    def _code(self) -> dict[str, Any]:
-        """The compiled code of every regex :meth:`_compile_all` compiles, by source, with
-        the interpreter it is for (:mod:`xiangmu_extract.regex_code`)."""
+    def _code(self, built: Iterable[str] = ()) -> dict[str, Any]:
+        """The compiled code of every regex :meth:`_compile_all` compiles, and of the
+        sources ``built``, by source, with the interpreter it is for
+        (:mod:`xiangmu_extract.regex_code`)."""
         code: dict[str, Any] = {}
-        for name in [*self._patterns, *self._unused_fragments()]:
-            source = self._expand(name)
+        names = [*self._patterns, *self._unused_fragments()]
+        for source in [*(self._expand(name) for name in names), *built]:
             entry = regex_code.code(source)
             if entry is not None:
                 code[source] = entry
@@ -367,16 +369,15 @@ def load_patterns(root: Path, cache: Path | None = None) -> PatternSet:
     the files."""
     pset = PatternSet(root=root)
     content = _read_cache(cache, _digest(root)) if cache is not None and cache.is_file() else None
-    kept: Mapping[str, Any] = {}
     if content is not None:
         try:
             pset._restore(content)
-            kept = _kept_code(content)
+            pset._kept = _kept_code(content)
         except (KeyError, TypeError, ValueError):  # the files' digest, but not a cache of them
             pset, content = PatternSet(root=root), None
     if content is None:
         _read_files(pset)
-    pset._compile_all(kept)
+    pset._compile_all()
     return pset
 
 
@@ -413,12 +414,24 @@ def _digest(root: Path) -> str:
     return h.hexdigest()
 
 
-def write_cache(root: Path, cache: Path) -> None:
+def write_cache(root: Path, cache: Path, built: Iterable[str] = ()) -> None:
     """Write the content of the pattern files under ``root`` to ``cache``, as JSON, after
-    loading (so validating) them, with the compiled code of their regexes."""
+    loading (so validating) them, with the compiled code of their regexes and of the regexes
+    ``built`` (sources, see :func:`built_sources`)."""
     pset = load_patterns(root)
-    content = {"digest": _digest(root), **pset._content(), "compiled": pset._code()}
+    content = {"digest": _digest(root), **pset._content(), "compiled": pset._code(built)}
     cache.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+
+
+def built_sources() -> list[str]:
+    """The sources of the regexes the extraction builds from the project's pattern data
+    (an alternation of a table's words, a class of a lexicon's characters): those that
+    normalize, names and cues make with :func:`compiled`, and list as ``built_regexes``.
+    For the wheel's cache (``hatch_build.py``), whose code for them :func:`compiled` uses."""
+    from xiangmu_extract import cues, names, normalize
+
+    modules = (normalize, names, cues)
+    return [regex.pattern for module in modules for regex in module.built_regexes()]
 
 
 def _read_cache(cache: Path, digest: str) -> dict[str, Any] | None:
@@ -434,6 +447,12 @@ def _read_cache(cache: Path, digest: str) -> dict[str, Any] | None:
 def get_patterns() -> PatternSet:
     """The project's pattern set, loaded on first use and cached."""
     return load_patterns(patterns_dir(), CACHE)
+
+
+def compiled(source: str) -> re.Pattern[str]:
+    """``re.compile(source)``, for a regex that code builds from the project's pattern data
+    (:func:`built_sources`): made from the code the wheel keeps for it, when it does."""
+    return get_patterns().compiled(source)
 
 
 @functools.cache

@@ -3,10 +3,10 @@
 ``re.compile(source)`` is mostly Python code: ``re._parser`` parses the source and
 ``re._compiler`` turns the parse into the code of the regex engine (a list of integers), which
 it hands, with the groups, to the C function ``_sre.compile``; that one makes the pattern. For
-the project's patterns the Python half takes 45 ms at every start of a process (the whole
-command takes about 250). A wheel keeps their code (``patterns.json``, written when it is
-built: :func:`xiangmu_extract.patterns.write_cache`) and a process hands it straight to
-``_sre.compile``: 3 ms.
+the project's patterns, and the regexes the code builds from them, the Python half took 55 ms
+at every start of a process (a cold ``extract`` took 250). A wheel keeps their code
+(``patterns.json``, written when it is built: :func:`xiangmu_extract.patterns.write_cache`)
+and a process hands it straight to ``_sre.compile``: 3 ms.
 
 The code and ``_sre.compile``'s arguments are CPython's internals; they change from one
 version to the next. Hence all of it is here, and:
