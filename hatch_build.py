@@ -8,7 +8,10 @@ by mypyc: the same code, typed as `mypy --strict` checks it, about 1.5 times fas
 to the source when there is none.
 
 Every wheel also carries ``xiangmu_extract/patterns.json``, the content of the pattern files
-(``xiangmu_extract.patterns.write_cache``): a process reads it instead of parsing the YAML.
+(``xiangmu_extract.patterns.write_cache``): a process reads it instead of parsing the YAML. It
+also keeps the compiled code of their regexes, and of those the code builds from them, for the
+interpreter that runs this hook (the one building the wheel): a process on that interpreter
+skips compiling them (``xiangmu_extract.regex_code``).
 
 ``XIANGMU_EXTRACT_COMPILE``: ``auto`` (default) compiles when mypyc and a C compiler work and
 otherwise builds a pure wheel with a warning; ``1`` makes a failed compilation an error (the
@@ -67,12 +70,13 @@ class MypycBuildHook(BuildHookInterface):  # type: ignore[type-arg]
             shutil.rmtree(self._work, ignore_errors=True)
 
     def _pattern_cache(self, work: Path) -> Path:
-        """The content of the pattern files as JSON, written by the package's own code."""
+        """The content of the pattern files as JSON, written by the package's own code, with
+        the compiled code of their regexes and of those the code builds from them."""
         cache = work / "patterns.json"
         code = (
             "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
-            "from xiangmu_extract.patterns import write_cache; "
-            "write_cache(Path(sys.argv[2]), Path(sys.argv[3]))"
+            "from xiangmu_extract.patterns import built_sources, write_cache; "
+            "write_cache(Path(sys.argv[2]), Path(sys.argv[3]), built_sources())"
         )
         root = Path(self.root)
         subprocess.run(

@@ -7,16 +7,18 @@ that ``python -m xiangmu_extract`` works end to end.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from xiangmu_extract import __version__
+from xiangmu_extract import __version__, cli
 from xiangmu_extract.cli import extract_main, main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -284,6 +286,35 @@ def test_python_dash_m_runs_the_command_line(module: str) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["doc_id"] == "d02"
+
+
+def test_the_console_scripts_run_the_commands_as_processes() -> None:
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert scripts["scripts"] == {
+        "extract": "xiangmu_extract.cli:extract_command",
+        "xiangmu-extract": "xiangmu_extract.cli:command",
+    }
+
+
+@pytest.mark.parametrize(
+    ("command", "argv"),
+    [("extract_command", ["extract"]), ("command", ["xiangmu-extract", "extract"])],
+)
+def test_a_command_done_freezes_what_the_exiting_process_holds(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+    argv: list[str],
+) -> None:
+    """What is alive when a command is done is frozen, for the shutdown not to walk it."""
+    monkeypatch.setattr(sys, "argv", [*argv, str(D02)])
+    gc.unfreeze()
+    try:
+        assert getattr(cli, command)() == 0
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()  # this process goes on
+    assert json.loads(capsys.readouterr().out)["doc_id"] == "d02"
 
 
 def test_a_reader_that_stops_early_is_not_an_error() -> None:

@@ -108,9 +108,10 @@ def test_the_character_class_matches_as_the_alternation(chars: list[str], text: 
     assert spans(cls, text, 0, len(text)) == spans(alt, text, 0, len(text))
 
 
-def test_the_character_class_takes_single_characters() -> None:
+@pytest.mark.parametrize("chars", [["項目"], ["項", "目", "項目"], [""], ["", "ab"], ["a", ""]])
+def test_the_character_class_takes_single_characters(chars: list[str]) -> None:
     with pytest.raises(ValueError, match="single characters"):
-        character_class(["項目"])
+        character_class(chars)
 
 
 def test_the_trie_alternation_of_the_lexicons_matches_as_the_flat_one() -> None:

@@ -1,5 +1,5 @@
 """``python -m xiangmu_extract …`` runs the command-line interface."""
 
-from xiangmu_extract.cli import main
+from xiangmu_extract.cli import command
 
-raise SystemExit(main())
+raise SystemExit(command())

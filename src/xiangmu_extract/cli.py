@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import json
 import os
 import sys
@@ -389,9 +390,29 @@ def _main(argv: list[str]) -> int:
 
 
 def extract_main(argv: list[str] | None = None) -> int:
-    """The ``extract`` console script."""
+    """``extract …``"""
     return _closed_pipe_is_fine(run_extract)(sys.argv[1:] if argv is None else argv)
 
 
+def command() -> int:
+    """The ``xiangmu-extract`` console script (and ``python -m xiangmu_extract``)."""
+    return _exiting(main())
+
+
+def extract_command() -> int:
+    """The ``extract`` console script."""
+    return _exiting(extract_main())
+
+
+def _exiting(status: int) -> int:
+    """``status``, once the objects still alive are frozen (:func:`gc.freeze`): the process
+    exits now, and Python's shutdown collects garbage among everything still alive, several
+    times over: the modules, their patterns and tables, pydantic's schemas. Frozen, they are
+    not walked again (a tenth of a cold ``extract``); they are freed as before, but for
+    objects in reference cycles, whose memory goes back with the process's."""
+    gc.freeze()
+    return status
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(command())

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from xiangmu_extract.models import STATUSES, Status
-from xiangmu_extract.patterns import alternation, get_patterns, regex
+from xiangmu_extract.patterns import alternation, compiled, get_patterns, regex
 
 # How far a cue may stand from its figure ("产值可以翻一番达到6亿多元").
 MONEY_CUE_REACH: Final = 10
@@ -39,7 +39,7 @@ def _compile(table: dict[str, tuple[str, ...]], *, suffix: str = "") -> _Table:
     for field, words in table.items():
         for w in words:
             field_of.setdefault(w, field)
-    return _Table(re.compile(alternation(field_of) + suffix), field_of)
+    return _Table(compiled(alternation(field_of) + suffix), field_of)
 
 
 @functools.cache
@@ -64,12 +64,18 @@ def status_cues() -> _Table:
 
 @functools.cache
 def _future() -> re.Pattern[str]:
-    return re.compile(alternation(get_patterns().words("cue_future_markers")))
+    return compiled(alternation(get_patterns().words("cue_future_markers")))
 
 
 @functools.cache
 def _whole() -> re.Pattern[str]:
-    return re.compile(alternation(get_patterns().words("cue_whole_project")))
+    return compiled(alternation(get_patterns().words("cue_whole_project")))
+
+
+def built_regexes() -> list[re.Pattern[str]]:
+    """The regexes this module builds from the pattern data (see patterns.compiled)."""
+    tables = (money_cues(), area_cues(), date_cues(), status_cues())
+    return [*(table.regex for table in tables), _future(), _whole()]
 
 
 def _nearest_before(table: _Table, left: str, reach: int) -> str | None:

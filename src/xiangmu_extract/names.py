@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from xiangmu_extract.patterns import alternation, get_patterns, plain, regex
+from xiangmu_extract.patterns import alternation, compiled, get_patterns, plain, regex
 from xiangmu_extract.segment import Tokens, tokenize
 
 PUNCT: Final = frozenset(",。;:!?、,;:!?…—·•/|《》<>[]【】「」『』\"'")
@@ -160,7 +160,12 @@ def lexicon() -> _Lexicon:
 @functools.cache
 def _heads() -> re.Pattern[str]:
     lex = lexicon()
-    return re.compile(alternation(lex.heads))
+    return compiled(alternation(lex.heads))
+
+
+def built_regexes() -> list[re.Pattern[str]]:
+    """The regexes this module builds from the pattern data (see patterns.compiled)."""
+    return [_heads()]
 
 
 def may_name_projects(text: str) -> bool:
