@@ -11,8 +11,10 @@
   subprocess;
 * instructions per article of the same build, counted by valgrind when it is installed
   (bench/instructions.py): unlike seconds, the count does not drift with the machine's load;
-* where the time goes: cumulative seconds of each stage under cProfile, on the sources (cProfile
-  does not see inside compiled modules);
+* where the time goes: on the compiled build, the instructions of each stage (callgrind sees
+  every compiled function) and the microseconds per article they come to at the measured
+  rate; without valgrind, cumulative seconds of each stage under cProfile, on the sources
+  (cProfile does not see inside compiled modules);
 * cold start of the `extract` command (median of 5) and the import of the package;
 * `xiangmu-extract batch` at -j1 and -j2 on 10x, 100x and 300x the dev articles, with peak
   RSS (bench/batch.py);
@@ -187,7 +189,7 @@ def main() -> None:
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     pure = sources(texts)
     profile = pure["stages"]
-    counted = instructions.per_article()
+    counted = instructions.count()
     baseline = json.loads((ROOT / "bench" / "baseline.json").read_text())["all_facts_f1"]
     f1 = score()
     figures: dict[str, Any] = {
@@ -200,7 +202,10 @@ def main() -> None:
         "extract, sources (pure Python)": {"MB/s per core": megabytes / pure["seconds"]},
         "reference pipeline": {"MB/s per core": megabytes / ref_s},
         "ratio to reference": ref_s / ours_s,
-        "instructions per article (valgrind)": counted,
+        "instructions per article (valgrind)": counted.per_article if counted else None,
+        "instructions per article by stage (callgrind, compiled)": (
+            counted.stages if counted else None
+        ),
         "stages (s, sources profiled, quarter of the corpus)": profile,
         "cold extract (s, median of 5)": cold_start(),
         "import xiangmu_extract (ms)": import_time() * 1000,
@@ -217,11 +222,18 @@ def main() -> None:
     if counted is None:
         print(f"{'instructions per article':<34}     n/a    (valgrind is not installed)")
     else:
-        print(f"{'instructions per article':<34}{counted / 1e6:8.2f} M  (valgrind: no drift)")
-    print("where the time goes (sources, cProfile):")
-    for label, seconds in profile.items():
-        share = seconds / profile["total (profiled)"] * 100
-        print(f"{'  ' + label:<34}{seconds:8.2f} s  {share:5.1f} %")
+        per = counted.per_article
+        print(f"{'instructions per article':<34}{per / 1e6:8.2f} M  (valgrind: no drift)")
+    if counted is not None and counted.stages:
+        print("where the time goes (compiled, callgrind; µs at the rate above):")
+        for label, number in counted.stages.items():
+            share, micros = number / counted.per_article, number / counted.per_article / rate * 1e6
+            print(f"{'  ' + label:<34}{number / 1e6:8.2f} M  {share:6.1%}  {micros:6.0f} µs")
+    else:
+        print("where the time goes (sources, cProfile):")
+        for label, seconds in profile.items():
+            share = seconds / profile["total (profiled)"] * 100
+            print(f"{'  ' + label:<34}{seconds:8.2f} s  {share:5.1f} %")
     print(f"{'cold extract (median of 5)':<34}{figures['cold extract (s, median of 5)']:8.3f} s")
     print(f"{'import xiangmu_extract':<34}{figures['import xiangmu_extract (ms)']:8.1f} ms")
     print(f"{'peak RSS, this process':<34}{rss_mb:8.1f} MB")
