@@ -19,11 +19,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from xiangmu_extract.consolidate import Mention, Profile, choose, same_project
+from xiangmu_extract.group_cache import GroupCache
 from xiangmu_extract.models import AREA_FIELDS, DATE_FIELDS, MONEY_FIELDS
 from xiangmu_extract.rows import ArticleRows, Row
 
 SCHEMA_VERSION = 1
 KEY_CACHE = 20_000  # blocking keys whose groups a store remembers, at most (a few MB)
+RENAME_CACHE = 100_000  # renamed groups a store remembers, then it forgets all (~20 MB)
 _FACT_COLUMNS = ("value_num", "value_text", "unit", "qualifier", "product")
 # the facts consolidate.choose reads (names, companies and places it reads from the mention)
 _CHOSEN_FACTS = (*MONEY_FIELDS, *AREA_FIELDS, *DATE_FIELDS, "capacity")
@@ -62,8 +64,8 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        # blocking key -> a mention of each group holding one with that key (_groups_with)
-        self._holders: dict[str, list[str]] = {}
+        # the groups of the blocking keys, remembered between transactions (_groups_with)
+        self._cache = GroupCache(KEY_CACHE, RENAME_CACHE)
         self._data_version: int | None = None  # PRAGMA data_version when last read
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None)
@@ -118,8 +120,9 @@ class Store:
         try:
             self._forget_if_changed_elsewhere()
             statuses, new = self._statuses(outcomes)
+            mentions = {p["id"]: _profile(p) for r in new for p in r.projects}
             self._write_failures(outcomes)
-            self._write_articles(new)
+            self._write_articles(new, mentions)
             self.db.executemany(
                 "INSERT OR REPLACE INTO article_sources "
                 "SELECT ?, ?, id FROM articles WHERE content_hash = ?",
@@ -129,11 +132,11 @@ class Store:
                     if o.failure is None and o.digest is not None
                 ],
             )
-            self._consolidate(new)
+            self._consolidate(new, mentions)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
-            self._holders.clear()
+            self._cache.clear()
             raise
         return statuses
 
@@ -160,7 +163,7 @@ class Store:
         self.db.executemany("INSERT OR REPLACE INTO failures VALUES (?, ?, ?)", failed)
         self.db.executemany("DELETE FROM failures WHERE source = ? AND locator = ?", read)
 
-    def _write_articles(self, new: Sequence[ArticleRows]) -> None:
+    def _write_articles(self, new: Sequence[ArticleRows], mentions: dict[str, Profile]) -> None:
         """The rows of the new articles: one statement per table for the whole chunk."""
         columns = self._columns
         self.db.executemany(_insert("articles", columns["articles"]), [r.article for r in new])
@@ -171,11 +174,10 @@ class Store:
         keys = [key for r in new for key in r.keys]
         self.db.executemany("INSERT INTO project_keys VALUES (?, ?)", keys)
         for key, project_id in keys:
-            if key in self._holders:
-                self._holders[key].append(project_id)
+            self._cache.add(key, mentions[project_id])
 
     # -- consolidation ------------------------------------------------------------
-    def _consolidate(self, new: Sequence[ArticleRows]) -> None:
+    def _consolidate(self, new: Sequence[ArticleRows], mentions: dict[str, Profile]) -> None:
         """Join each new mention to the groups of the mentions it matches; the groups that
         changed are marked for :meth:`refresh` (once per run, not once per chunk)."""
         touched: set[str] = set()
@@ -184,66 +186,72 @@ class Store:
             for key, project_id in rows.keys:
                 keys_of.setdefault(project_id, []).append(key)
             for project in rows.projects:
-                me = _profile(project)
-                self._join_matching(me, keys_of.get(me.id, []), touched)
+                me = mentions[project["id"]]
+                self._join_matching(me, keys_of.get(me.id, []), touched, mentions)
         self.db.executemany("INSERT OR IGNORE INTO stale VALUES (?)", ((g,) for g in touched))
 
-    def _join_matching(self, me: Profile, keys: Sequence[str], touched: set[str]) -> None:
+    def _join_matching(
+        self, me: Profile, keys: Sequence[str], touched: set[str], new: dict[str, Profile]
+    ) -> None:
         """Merge the group of ``me`` with every other group holding a mention that shares a
         blocking key with it and :func:`same_project` matches; ``touched`` gets the groups
-        that changed and loses the groups merged away."""
-        group = self._group(me.id)
+        that changed and loses the groups merged away; ``new``: the mentions written in this
+        transaction."""
+        group = self._cache.group(me.id)  # me is new: its group was named after it
         touched.add(group)
-        others = {g for key in keys for g in self._groups_with(key)} - {group}
+        others: dict[str, list[Profile]] = {}  # other group -> the mentions remembered of it
+        for key in keys:
+            for other, holder in self._groups_with(key).items():
+                if other != group:
+                    others.setdefault(other, []).append(holder)
         for other in sorted(others):
-            members = self.db.execute(
-                f"SELECT {_PROFILE_COLUMNS} FROM project_keys k "
-                "JOIN projects p ON p.id = k.project_id "
-                f"WHERE k.key IN ({_marks(len(keys))}) AND p.article_id != ? "
-                "AND p.consolidated_id = ?",
-                (*keys, me.article_id, other),
-            )
-            # the first member that matches will do: the rest of the group is not read
-            if any(same_project(me, Profile(*member)) for member in members):
-                group = self._merge(group, other, touched)
-            members.close()
+            # a remembered mention that matches will do; else the group's members that share
+            # a key, until the first that matches (the rest of the group is not read)
+            if any(same_project(me, h) for h in others[other]) or self._a_member_matches(
+                me, keys, other
+            ):
+                group = self._merge(group, other, touched, new)
 
-    def _groups_with(self, key: str) -> list[str]:
-        """The groups holding a mention with blocking key ``key``.
+    def _a_member_matches(self, me: Profile, keys: Sequence[str], group: str) -> bool:
+        members = self.db.execute(
+            f"SELECT {_PROFILE_COLUMNS} FROM project_keys k "
+            "JOIN projects p ON p.id = k.project_id "
+            f"WHERE k.key IN ({_marks(len(keys))}) AND p.article_id != ? "
+            "AND p.consolidated_id = ?",
+            (*keys, me.article_id, group),
+        )
+        found = any(same_project(me, Profile(*member)) for member in members)
+        members.close()
+        return found
 
-        The first time, from every such mention; then from the mentions remembered
-        (``_holders``): one per group found, and the mentions written since. Groups only
-        ever merge, so every group holding the key still holds one of them, however many
-        mentions share the key."""
-        holders = self._holders.get(key)
-        if holders is None:
-            if len(self._holders) >= KEY_CACHE:  # forget the key remembered first
-                del self._holders[next(iter(self._holders))]
-            found = self.db.execute(
-                "SELECT min(p.id), p.consolidated_id FROM project_keys k "
+    def _groups_with(self, key: str) -> dict[str, Profile]:
+        """The groups holding a mention with blocking key ``key``, and a mention of each.
+
+        The first time, read from every such mention; then from the mentions remembered
+        (:class:`GroupCache`): one per group found, and the mentions written since. Groups
+        only ever merge, so every group holding the key still holds one of them, however
+        many mentions share the key."""
+        found = self._cache.holders(key)
+        if found is None:
+            # the other columns come from the row of min(p.id) (SQLite's bare columns)
+            rows = self.db.execute(
+                f"SELECT min(p.id), {_PROFILE_COLUMNS.removeprefix('p.id, ')}, "
+                "p.consolidated_id FROM project_keys k "
                 "JOIN projects p ON p.id = k.project_id WHERE k.key = ? "
                 "GROUP BY p.consolidated_id",
                 (key,),
-            ).fetchall()
-        else:
-            found = self.db.execute(
-                f"SELECT min(id), consolidated_id FROM projects WHERE id IN "
-                f"({_marks(len(holders))}) GROUP BY consolidated_id",
-                holders,
-            ).fetchall()
-        self._holders[key] = [mention for mention, _ in found]
-        return [group for _, group in found]
+            )
+            found = {row[-1]: Profile(*row[:-1]) for row in rows}
+            self._cache.remember(key, found)
+        return found
 
     def _forget_if_changed_elsewhere(self) -> None:
         """Forget the groups remembered when another connection wrote to the database."""
         version = self.db.execute("PRAGMA data_version").fetchone()[0]
         if version != self._data_version:
-            self._holders.clear()
+            self._cache.clear()
             self._data_version = version
-
-    def _group(self, project_id: str) -> str:
-        row = self.db.execute("SELECT consolidated_id FROM projects WHERE id = ?", (project_id,))
-        return str(row.fetchone()[0])
+        self._cache.clear_if_full()
 
     def refresh(self, batch: int = 500, rebuild: Rebuild | None = None) -> int:
         """Rebuild the consolidated rows of the groups that changed; returns how many.
@@ -275,13 +283,16 @@ class Store:
         else:
             self.db.execute(_insert("consolidated", list(row), "INSERT OR REPLACE"), row)
 
-    def _merge(self, a: str, b: str, touched: set[str]) -> str:
-        """Merge groups ``a`` and ``b`` under the smaller id; the id kept."""
+    def _merge(self, a: str, b: str, touched: set[str], new: dict[str, Profile]) -> str:
+        """Merge groups ``a`` and ``b`` under the smaller id; the id kept. A group named
+        after a mention written in this transaction has no consolidated row to delete."""
         keep, gone = min(a, b), max(a, b)
         self.db.execute(
             "UPDATE projects SET consolidated_id = ? WHERE consolidated_id = ?", (keep, gone)
         )
-        self.db.execute("DELETE FROM consolidated WHERE id = ?", (gone,))
+        if gone not in new:
+            self.db.execute("DELETE FROM consolidated WHERE id = ?", (gone,))
+        self._cache.renamed(gone, keep)
         touched.discard(gone)  # no mention is left in it: nothing to rebuild
         touched.add(keep)
         return keep
