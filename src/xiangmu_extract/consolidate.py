@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,6 +71,23 @@ def _strip_places(text: str) -> str:
     return text
 
 
+def _cut_until_stable(key: str, cut: Callable[[str], str]) -> str:
+    """``key`` with ``cut`` and then :func:`_strip_places` applied until nothing changes.
+
+    A text that :func:`_strip_places` returned comes back from it unchanged, so a round whose
+    ``cut`` removes nothing from such a text would end the loop: it is not run (half the
+    place look-ups of a name)."""
+    stripped = False  # key is a text _strip_places returned
+    while True:
+        shorter = cut(key)
+        if stripped and shorter == key:
+            return key
+        next_key = _strip_places(shorter)
+        if next_key == key:
+            return key
+        key, stripped = next_key, True
+
+
 def phase_of(name: str) -> str:
     """The phase a name is about: "二" for "晶科项目二期", "" for a whole project."""
     found = [m.group("ordinal") for m in get_patterns().regex("name_phase").finditer(name)]
@@ -83,11 +100,7 @@ def name_key(name: str) -> str:
     key = PAREN_PHASE.sub("", name)
     key = get_patterns().regex("name_phase").sub("", key)
     key = _NOISE.sub("", key).lower()
-    previous = None
-    while key != previous:
-        previous = key
-        key = heads.sub("", openers.sub("", key))
-        key = _strip_places(key)
+    key = _cut_until_stable(key, lambda k: heads.sub("", openers.sub("", k)))
     return key if len(key) >= MIN_NAME_KEY else ""
 
 
@@ -97,10 +110,7 @@ def company_key(company: str | None) -> str:
         return ""
     _, _, forms = _regexes()
     key = _NOISE.sub("", re.sub(r"[((][^()()]*[))]", "", company))
-    previous = None
-    while key != previous:
-        previous = key
-        key = _strip_places(forms.sub("", key))
+    key = _cut_until_stable(key, lambda k: forms.sub("", k))
     return key if len(key) >= 2 else ""
 
 
