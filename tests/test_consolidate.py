@@ -3,6 +3,7 @@ choice of one value per field."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -225,6 +226,24 @@ def M(
 def test_choose(mentions: list[Mention], field: str, expected: Any) -> None:
     assert choose(mentions)[field] == expected
     assert choose(mentions[::-1])[field] == expected
+
+
+def test_every_tie_goes_to_the_smallest_id_in_any_order() -> None:
+    def tied(mid: str) -> Mention:
+        values = {
+            "investment": [money(3e9), money(3e9)],
+            "land_area": [{"value_num": 200.0, "unit": "亩"}],
+            "start_date": [{"value_text": "2021-06", "value_num": None}],
+            "capacity": [{"value_num": 5.0, "unit": "吨", "product": "茶叶"}],
+        }
+        return M(mid, "2022-01-01", "晶科项目", "晶科能源", "signed", **values)
+
+    group = [tied(mid) for mid in ("c#1", "a#2", "b#0", "a#10")]
+    for order in itertools.permutations(group):
+        chosen = choose(order)
+        assert set(chosen["chosen_from"].values()) == {"a#10"}, order
+        assert len(chosen["chosen_from"]) == 7  # name, company, status and four values
+        assert chosen == choose(group)
 
 
 def test_choose_keeps_every_name_and_says_where_each_value_came_from() -> None:

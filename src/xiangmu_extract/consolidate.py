@@ -182,6 +182,7 @@ class Mention:
     facts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
+@functools.lru_cache(maxsize=4096)  # the same figures come back in mention after mention
 def _digits(value: float | None) -> int:
     """Significant digits written: 2.2e10 has 2, 1.42e8 has 3."""
     if not value:
@@ -197,6 +198,8 @@ def _recency(m: Mention) -> str:
     return m.publish_date or ""
 
 
+# The _pick functions take the mentions in the order of their ids, and keep the first of the
+# best: a tie goes to the smallest id.
 def _pick_value(
     mentions: Sequence[Mention], field_name: str, precision: Any
 ) -> tuple[Mention, dict[str, Any]] | None:
@@ -204,22 +207,11 @@ def _pick_value(
     best: tuple[Any, ...] | None = None
     picked = None
     for m in mentions:
-        for fact in m.facts.get(field_name, []):
-            rank = (_recency(m), precision(fact), _Reversed(m.id))
+        for fact in m.facts.get(field_name, ()):
+            rank = (_recency(m), precision(fact))
             if best is None or rank > best:
                 best, picked = rank, (m, fact)
     return picked
-
-
-@functools.total_ordering
-@dataclass(frozen=True)
-class _Reversed:
-    """Orders strings backwards, so that max() prefers the smallest id."""
-
-    value: str
-
-    def __lt__(self, other: object) -> bool:
-        return isinstance(other, _Reversed) and self.value > other.value
 
 
 def _pick_text(mentions: Sequence[Mention], attr: str) -> tuple[str | None, str | None]:
@@ -229,7 +221,7 @@ def _pick_text(mentions: Sequence[Mention], attr: str) -> tuple[str | None, str 
     for m in mentions:
         value = getattr(m, attr)
         if value:
-            rank = (len(value), _recency(m), _Reversed(m.id))
+            rank = (len(value), _recency(m))
             if best is None or rank > best:
                 best, chosen = rank, (value, m.id)
     return chosen
@@ -237,12 +229,17 @@ def _pick_text(mentions: Sequence[Mention], attr: str) -> tuple[str | None, str 
 
 def _pick_name(mentions: Sequence[Mention]) -> tuple[str, str]:
     counts = Counter(m.name for m in mentions)
-    best = max(mentions, key=lambda m: (counts[m.name], len(m.name), _Reversed(m.id)))
+    best = max(mentions, key=lambda m: (counts[m.name], len(m.name)))
     return best.name, best.id
+
+
+def _mention_id(m: Mention) -> str:
+    return m.id
 
 
 def choose(mentions: Sequence[Mention]) -> dict[str, Any]:
     """The consolidated record of one group of mentions (see the module docstring)."""
+    mentions = sorted(mentions, key=_mention_id)  # max() keeps the first of the best
     name, name_from = _pick_name(mentions)
     chosen_from: dict[str, str] = {"name": name_from}
     row: dict[str, Any] = {"name": name}
@@ -292,7 +289,7 @@ def _pick_capacity(mentions: Sequence[Mention], chosen_from: dict[str, str]) -> 
     having = [m for m in mentions if m.facts.get("capacity")]
     if not having:
         return []
-    best = max(having, key=lambda m: (_recency(m), len(m.facts["capacity"]), _Reversed(m.id)))
+    best = max(having, key=lambda m: (_recency(m), len(m.facts["capacity"])))
     chosen_from["capacity"] = best.id
     return [
         {"value": f["value_num"], "unit": f["unit"], "product": f["product"]}
@@ -307,7 +304,7 @@ def _pick_status(mentions: Sequence[Mention], chosen_from: dict[str, str]) -> st
         return None
     best = max(
         having,
-        key=lambda m: (_recency(m), STATUSES.index(m.status), _Reversed(m.id)),
+        key=lambda m: (_recency(m), STATUSES.index(m.status)),
     )
     chosen_from["status"] = best.id
     return best.status

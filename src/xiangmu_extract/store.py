@@ -26,7 +26,6 @@ from xiangmu_extract.rows import ArticleRows, Row
 SCHEMA_VERSION = 1
 KEY_CACHE = 20_000  # blocking keys whose groups a store remembers, at most (a few MB)
 RENAME_CACHE = 100_000  # renamed groups a store remembers, then it forgets all (~20 MB)
-_FACT_COLUMNS = ("value_num", "value_text", "unit", "qualifier", "product")
 # the facts consolidate.choose reads (names, companies and places it reads from the mention)
 _CHOSEN_FACTS = (*MONEY_FIELDS, *AREA_FIELDS, *DATE_FIELDS, "capacity")
 _PROFILE_COLUMNS = (  # of projects p, in the order of consolidate.Profile
@@ -320,6 +319,8 @@ def _mentions(db: sqlite3.Connection, gid: str) -> list[Mention]:
         "WHERE p.consolidated_id = ? ORDER BY p.id",
         (gid,),
     ).fetchall()
+    if not rows:  # merged away
+        return []
     facts: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for f in db.execute(
         "SELECT f.project_id, f.field, f.value_num, f.value_text, f.unit, f.qualifier, "
@@ -328,7 +329,13 @@ def _mentions(db: sqlite3.Connection, gid: str) -> list[Mention]:
         "ORDER BY f.project_id, f.seq",
         (gid, *_CHOSEN_FACTS),
     ):
-        values = dict(zip(_FACT_COLUMNS, f[2:], strict=True))
+        values = {
+            "value_num": f[2],
+            "value_text": f[3],
+            "unit": f[4],
+            "qualifier": f[5],
+            "product": f[6],
+        }
         facts.setdefault(f[0], {}).setdefault(f[1], []).append(values)
     return [
         Mention(
@@ -336,7 +343,7 @@ def _mentions(db: sqlite3.Connection, gid: str) -> list[Mention]:
             article_id=r[1],
             publish_date=r[2],
             name=r[3],
-            aliases=tuple(json.loads(r[4])),
+            aliases=() if r[4] == "[]" else tuple(json.loads(r[4])),
             company=r[5],
             location=r[6],
             status=r[7],
