@@ -79,7 +79,7 @@ def test_the_facts_of_one_sentence_share_its_string() -> None:
     rows = article_rows(
         doc, digest="0" * 64, text=text, source="t", locator="", url=None, text_basis="input"
     )
-    sentences = [f["sentence"] for f in rows.facts]
+    sentences = [f["sentence"] for f in rows.fact_dicts()]
     assert len(sentences) >= 3 and set(sentences) == {text}
     assert all(s is sentences[0] for s in sentences)
 
@@ -144,8 +144,8 @@ def test_facts_are_those_of_the_dumped_values(path: Path) -> None:
         doc, digest="0" * 64, text=text, source="t", locator="", url=None, text_basis="input"
     )
     expected = dumped_facts(doc, "0" * 20, text)
-    assert rows.facts == expected
-    assert [list(f) for f in rows.facts] == [list(f) for f in expected]  # the same columns
+    assert rows.fact_dicts() == expected
+    assert [list(f) for f in rows.fact_dicts()] == [list(f) for f in expected]  # their order
     assert len(rows.facts) >= len(doc.projects) > 0  # a name each, at least
 
 
@@ -174,5 +174,5 @@ def test_every_kind_of_value_is_a_fact_like_its_dumped_value() -> None:
     rows = article_rows(
         doc, digest="0" * 64, text=text, source="t", locator="", url=None, text_basis="input"
     )
-    assert rows.facts == dumped_facts(doc, "0" * 20, text)
+    assert rows.fact_dicts() == dumped_facts(doc, "0" * 20, text)
     assert len(rows.facts) == 12  # no place span, no completion date: every other value

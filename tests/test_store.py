@@ -13,7 +13,14 @@ import pytest
 from db_samples import dump
 from xiangmu_extract import store as store_module
 from xiangmu_extract.models import Document, Project
-from xiangmu_extract.rows import article_rows, content_hash
+from xiangmu_extract.rows import (
+    ARTICLE_COLUMNS,
+    FACT_COLUMNS,
+    PROJECT_COLUMNS,
+    ArticleRows,
+    article_rows,
+    content_hash,
+)
 from xiangmu_extract.store import Outcome, Store
 
 NAME = "星河锂电池生产线项目"
@@ -130,3 +137,21 @@ def test_groups_do_not_depend_on_how_articles_are_written(
     assert groups(db) == expected
     in_one_transaction(reference, outcomes)
     assert dump(db) == dump(reference)
+
+
+def test_the_values_of_the_rows_are_in_the_order_of_the_tables_columns(tmp_path: Path) -> None:
+    with Store(tmp_path / "p.sqlite") as store:
+        for table, columns in (
+            ("articles", ARTICLE_COLUMNS),
+            ("projects", PROJECT_COLUMNS),
+            ("facts", FACT_COLUMNS),
+        ):
+            info = store.db.execute(f"PRAGMA table_info({table})")
+            assert tuple(r[1] for r in info) == columns, table
+    rows = NINGBO_AGAIN.rows
+    assert rows is not None and len(rows.projects) == 2
+    again = ArticleRows.from_dicts(
+        rows.article_dict(), rows.project_dicts(), rows.fact_dicts(), rows.keys
+    )
+    assert again == rows
+    assert [p["location"] for p in rows.project_dicts()] == ["宁波", None]

@@ -31,15 +31,59 @@ _SENTENCE_END = re.compile(r"[。!?!?;;\n][”’」』\"]*")
 MAX_SENTENCE = 300  # characters on each side of the mention, at most
 
 
-Row = dict[str, Any]
+Row = dict[str, Any]  # a row by column name
+Values = tuple[Any, ...]  # a row's values in the order of its table's columns, below
+
+# The columns of the rows of an article (schema.sql), in the order of their values.
+ARTICLE_COLUMNS = (
+    *("id", "content_hash", "source", "locator", "doc_id", "url", "title", "publish_date"),
+    *("media", "author", "text_basis", "text", "n_projects", "warnings"),
+)
+PROJECT_COLUMNS = (
+    *("id", "article_id", "idx", "name", "aliases", "company", "location", "status"),
+    *("match_name", "match_phase", "match_company", "match_investment", "consolidated_id"),
+)
+FACT_COLUMNS = (
+    *("project_id", "article_id", "seq", "field", "value_num", "value_text", "unit"),
+    *("qualifier", "product", "text", "span_start", "span_end", "sentence"),
+)
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleRows:
-    article: Row
-    projects: list[Row]
-    facts: list[Row]
+    """The rows of one article, as tuples of values: a batch worker sends them to the main
+    process pickled (a tuple pickles in half the time of a dict, and unpickles in 40%), and
+    the main process binds them as they are."""
+
+    article: Values  # ARTICLE_COLUMNS
+    projects: list[Values]  # PROJECT_COLUMNS
+    facts: list[Values]  # FACT_COLUMNS
     keys: list[tuple[str, str]]  # (key, project id)
+
+    @classmethod
+    def from_dicts(
+        cls, article: Row, projects: list[Row], facts: list[Row], keys: list[tuple[str, str]]
+    ) -> ArticleRows:
+        return cls(
+            values(ARTICLE_COLUMNS, article),
+            [values(PROJECT_COLUMNS, p) for p in projects],
+            [values(FACT_COLUMNS, f) for f in facts],
+            keys,
+        )
+
+    def article_dict(self) -> Row:
+        return dict(zip(ARTICLE_COLUMNS, self.article, strict=True))
+
+    def project_dicts(self) -> list[Row]:
+        return [dict(zip(PROJECT_COLUMNS, p, strict=True)) for p in self.projects]
+
+    def fact_dicts(self) -> list[Row]:
+        return [dict(zip(FACT_COLUMNS, f, strict=True)) for f in self.facts]
+
+
+def values(columns: tuple[str, ...], row: Row) -> Values:
+    """The values of ``row`` in the order of ``columns``."""
+    return tuple(row[c] for c in columns)
 
 
 def content_hash(text: str, reference_date: str | None) -> str:
@@ -90,9 +134,9 @@ class _Facts:
             found = self.at[span] = self.shared.setdefault(found, found)
         return found
 
-    def of(self, p: Project, project_id: str) -> list[Row]:
+    def of(self, p: Project, project_id: str) -> list[Values]:
         """The facts of ``p``, in their ``seq`` order: name, company, place, then values."""
-        rows: list[Row] = []
+        rows: list[Values] = []
         for field, name, span in (
             ("name", p.name, p.name_span),
             ("company", p.company, p.company_span),
@@ -115,8 +159,8 @@ class _Facts:
         unit: str | None,
         mention: str | None,
         span: tuple[int, int] | None,
-    ) -> Row:
-        """A fact: of ``value``, or of ``name`` (a name, company or place)."""
+    ) -> Values:
+        """A fact (FACT_COLUMNS): of ``value``, or of ``name`` (a name, company or place)."""
         value_num = value_text = qualifier = product = None
         if isinstance(value, DateValue):
             value_text = value.value
@@ -128,21 +172,25 @@ class _Facts:
             value_num, unit = float(value.value), value.unit
         else:
             value_text = name
-        return {
-            "project_id": project_id,
-            "article_id": self.article_id,
-            "seq": seq,
-            "field": field,
-            "value_num": value_num,
-            "value_text": value_text,
-            "unit": unit,
-            "qualifier": qualifier,
-            "product": product,
-            "text": mention,
-            "span_start": span[0] if span else None,
-            "span_end": span[1] if span else None,
-            "sentence": self.sentence(span) if span else None,
-        }
+        if span is None:
+            start = end = sentence = None
+        else:
+            (start, end), sentence = span, self.sentence(span)
+        return (
+            project_id,
+            self.article_id,
+            seq,
+            field,
+            value_num,
+            value_text,
+            unit,
+            qualifier,
+            product,
+            mention,
+            start,
+            end,
+            sentence,
+        )
 
 
 def _values(p: Project) -> list[tuple[str, Value]]:
@@ -154,6 +202,10 @@ def _values(p: Project) -> list[tuple[str, Value]]:
         *((f, getattr(p, f)) for f in DATE_FIELDS),
     ]
     return [(field, v) for field, v in values if v is not None]
+
+
+def _json_list(items: list[str]) -> str:
+    return json.dumps(items, ensure_ascii=False) if items else "[]"
 
 
 def article_rows(
@@ -168,24 +220,24 @@ def article_rows(
 ) -> ArticleRows:
     """The rows of one extracted article; ``text`` is the text its spans refer to."""
     aid = article_id(digest)
-    article: Row = {
-        "id": aid,
-        "content_hash": digest,
-        "source": source,
-        "locator": locator,
-        "doc_id": doc.doc_id,
-        "url": url,
-        "title": doc.title,
-        "publish_date": doc.publish_date,
-        "media": doc.media,
-        "author": doc.author,
-        "text_basis": text_basis,
-        "text": None if text_basis == "input" else text,
-        "n_projects": len(doc.projects),
-        "warnings": json.dumps(doc.warnings, ensure_ascii=False),
-    }
-    projects: list[Row] = []
-    facts: list[Row] = []
+    article = (
+        aid,
+        digest,
+        source,
+        locator,
+        doc.doc_id,
+        url,
+        doc.title,
+        doc.publish_date,
+        doc.media,
+        doc.author,
+        text_basis,
+        None if text_basis == "input" else text,
+        len(doc.projects),
+        _json_list(doc.warnings),
+    )
+    projects: list[Values] = []
+    facts: list[Values] = []
     block: list[tuple[str, str]] = []
     of_article = _Facts(text, aid)
     for i, p in enumerate(doc.projects):
@@ -194,21 +246,21 @@ def article_rows(
             pid, aid, p.name, p.company, p.location, p.investment.value if p.investment else None
         )
         projects.append(
-            {
-                "id": pid,
-                "article_id": aid,
-                "idx": i,
-                "name": p.name,
-                "aliases": json.dumps(p.aliases, ensure_ascii=False),
-                "company": p.company,
-                "location": p.location,
-                "status": p.status,
-                "match_name": prof.name,
-                "match_phase": prof.phase,
-                "match_company": prof.company,
-                "match_investment": prof.investment,
-                "consolidated_id": pid,
-            }
+            (
+                pid,
+                aid,
+                i,
+                p.name,
+                _json_list(p.aliases),
+                p.company,
+                p.location,
+                p.status,
+                prof.name,
+                prof.phase,
+                prof.company,
+                prof.investment,
+                pid,
+            )
         )
         facts.extend(of_article.of(p, pid))
         block.extend((k, pid) for k in keys(prof))

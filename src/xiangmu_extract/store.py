@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import json
-import operator
 import os
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -22,7 +21,14 @@ from typing import Any, Literal
 from xiangmu_extract.consolidate import Mention, Profile, choose, same_project
 from xiangmu_extract.group_cache import GroupCache
 from xiangmu_extract.models import AREA_FIELDS, DATE_FIELDS, MONEY_FIELDS
-from xiangmu_extract.rows import ArticleRows, Row
+from xiangmu_extract.rows import (
+    ARTICLE_COLUMNS,
+    FACT_COLUMNS,
+    PROJECT_COLUMNS,
+    ArticleRows,
+    Row,
+    Values,
+)
 
 SCHEMA_VERSION = 1
 KEY_CACHE = 20_000  # blocking keys whose groups a store remembers, at most (a few MB)
@@ -60,15 +66,29 @@ def _insert(table: str, columns: Sequence[str], verb: str = "INSERT") -> str:
     return f"{verb} INTO {table} ({names}) VALUES ({values})"
 
 
-class _Insert:
-    """Rows inserted into ``table``, their values bound by position."""
+def _marks(count: int) -> str:
+    """``count`` SQL parameters: "?, ?, ?"."""
+    return ", ".join("?" * count)
 
-    def __init__(self, table: str, columns: Sequence[str]) -> None:
-        self.sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({_marks(len(columns))})"
-        self.values = operator.itemgetter(*columns)
 
-    def __call__(self, db: sqlite3.Connection, rows: Sequence[Row]) -> None:
-        db.executemany(self.sql, map(self.values, rows))
+def _insert_values(table: str, columns: Sequence[str]) -> str:
+    """The statement inserting a row's values (bound by position: by name, the sqlite3 module
+    looks each parameter up in a dict, a third more per row)."""
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({_marks(len(columns))})"
+
+
+_INSERT_ARTICLE = _insert_values("articles", ARTICLE_COLUMNS)
+_INSERT_PROJECT = _insert_values("projects", PROJECT_COLUMNS)
+_INSERT_FACT = _insert_values("facts", FACT_COLUMNS)
+# where a project's values hold what _profile reads, and an article's its content hash
+_PROFILE_AT = [
+    PROJECT_COLUMNS.index(c)
+    for c in (
+        *("id", "article_id", "match_name", "match_phase", "match_company"),
+        *("location", "match_investment"),
+    )
+]
+_CONTENT_HASH_AT = ARTICLE_COLUMNS.index("content_hash")
 
 
 class Store:
@@ -118,12 +138,6 @@ class Store:
                 f"{self.path}: schema version {version}, this xiangmu-extract reads version "
                 f"{SCHEMA_VERSION}"
             )
-        # a row of articles, projects and facts: a dict bound by position (named parameters
-        # cost a third more, each name looked up in the dict by the sqlite3 module)
-        self._inserts = {
-            table: _Insert(table, [r[1] for r in self.db.execute(f"PRAGMA table_info({table})")])
-            for table in ("articles", "projects", "facts")
-        }
 
     # -- reading ------------------------------------------------------------------
     def has_article(self, digest: str) -> bool:
@@ -137,7 +151,7 @@ class Store:
         try:
             self._forget_if_changed_elsewhere()
             statuses, new = self._statuses(outcomes)
-            mentions = {p["id"]: _profile(p) for r in new for p in r.projects}
+            mentions = {m.id: m for m in (_profile(p) for r in new for p in r.projects)}
             self._write_failures(outcomes)
             self._write_articles(new, mentions)
             self.db.executemany(
@@ -165,7 +179,7 @@ class Store:
         for o in outcomes:
             status: Status = "failed" if o.failure is not None else "skipped"
             if o.failure is None and o.rows is not None:
-                digest = o.rows.article["content_hash"]
+                digest = o.rows.article[_CONTENT_HASH_AT]
                 if digest not in new and not self.has_article(digest):
                     new[digest], status = o.rows, "extracted"
             statuses.append(status)
@@ -182,10 +196,9 @@ class Store:
 
     def _write_articles(self, new: Sequence[ArticleRows], mentions: dict[str, Profile]) -> None:
         """The rows of the new articles: one statement per table for the whole chunk."""
-        insert = self._inserts
-        insert["articles"](self.db, [r.article for r in new])
-        insert["projects"](self.db, [project for r in new for project in r.projects])
-        insert["facts"](self.db, [fact for r in new for fact in r.facts])
+        self.db.executemany(_INSERT_ARTICLE, [r.article for r in new])
+        self.db.executemany(_INSERT_PROJECT, [project for r in new for project in r.projects])
+        self.db.executemany(_INSERT_FACT, [fact for r in new for fact in r.facts])
         keys = [key for r in new for key in r.keys]
         self.db.executemany("INSERT INTO project_keys VALUES (?, ?)", keys)
         for key, project_id in keys:
@@ -201,7 +214,7 @@ class Store:
             for key, project_id in rows.keys:
                 keys_of.setdefault(project_id, []).append(key)
             for project in rows.projects:
-                me = mentions[project["id"]]
+                me = mentions[project[0]]
                 self._join_matching(me, keys_of.get(me.id, []), touched, mentions)
         self.db.executemany("INSERT OR IGNORE INTO stale VALUES (?)", ((g,) for g in touched))
 
@@ -369,22 +382,10 @@ def _mentions(db: sqlite3.Connection, gid: str) -> list[Mention]:
     ]
 
 
-def _profile(project: Row) -> Profile:
-    """What :func:`same_project` compares of a project row."""
-    return Profile(
-        project["id"],
-        project["article_id"],
-        project["match_name"],
-        project["match_phase"],
-        project["match_company"],
-        project["location"] or "",
-        project["match_investment"],
-    )
-
-
-def _marks(count: int) -> str:
-    """``count`` SQL parameters: "?, ?, ?"."""
-    return ", ".join("?" * count)
+def _profile(project: Values) -> Profile:
+    """What :func:`same_project` compares of a project's values."""
+    pid, aid, name, phase, company, location, investment = (project[i] for i in _PROFILE_AT)
+    return Profile(pid, aid, name, phase, company, location or "", investment)
 
 
 _TABLES = frozenset({"meta", "articles", "projects", "facts", "consolidated"})
