@@ -299,11 +299,16 @@ def test_keys_are_those_of_every_round() -> None:
         "投资建设海宁建设晶科光伏组件生产线建设项目",
         "浙江海宁",
         "海宁晶科项目",
+        "海宁晶科项目(二期)",
+        "新建海宁晶科光伏组件生产线第三期工程",
     ]
     companies += ["浙江海宁晶科能源有限公司有限公司", "海宁浙江集团", "浙江"]
     assert len(names) > 50 and len(companies) > 10
+    phase = get_patterns().regex("name_phase")
     for name in names:
         assert name_key(name) == name_key_every_round(name), name
+        ordinals = [m.group("ordinal") for m in phase.finditer(name)]
+        assert phase_of(name) == (ordinals[-1] if ordinals else ""), name
     for company in companies:
         assert company_key(company) == company_key_every_round(company), company
     cut = [n for n in names if name_key(n) not in ("", _NOISE.sub("", n).lower())]

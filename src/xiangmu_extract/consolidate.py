@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xiangmu_extract.models import AREA_FIELDS, DATE_FIELDS, MONEY_FIELDS, STATUSES
-from xiangmu_extract.names import PAREN_PHASE, find_places
+from xiangmu_extract.names import PAREN_PHASE, find_places, lexicon
 from xiangmu_extract.patterns import alternation, get_patterns
 
 MONEY_TOLERANCE = 0.005
@@ -90,6 +90,8 @@ def _cut_until_stable(key: str, cut: Callable[[str], str]) -> str:
 
 def phase_of(name: str) -> str:
     """The phase a name is about: "二" for "晶科项目二期", "" for a whole project."""
+    if lexicon().phase_hint not in name:  # in every phase: most names have none
+        return ""
     found = [m.group("ordinal") for m in get_patterns().regex("name_phase").finditer(name)]
     return found[-1] if found else ""
 
@@ -98,7 +100,8 @@ def name_key(name: str) -> str:
     """The part of a name that identifies the project."""
     openers, heads, _ = _regexes()
     key = PAREN_PHASE.sub("", name)
-    key = get_patterns().regex("name_phase").sub("", key)
+    if lexicon().phase_hint in key:
+        key = get_patterns().regex("name_phase").sub("", key)
     key = _NOISE.sub("", key).lower()
     key = _cut_until_stable(key, lambda k: heads.sub("", openers.sub("", k)))
     return key if len(key) >= MIN_NAME_KEY else ""
