@@ -31,9 +31,9 @@ from xiangmu_extract.rows import (
 )
 
 SCHEMA_VERSION = 1
-KEY_CACHE = 20_000  # blocking keys whose groups a store remembers, at most (a few MB)
+KEY_CACHE = 20_000  # blocking keys whose groups a store remembers, at most (~15 MB)
 CACHE_KIB = 32_768  # SQLite's page cache of the writing connection, at most
-RENAME_CACHE = 100_000  # renamed groups a store remembers, then it forgets all (~20 MB)
+RENAME_CACHE = 50_000  # renamed groups a store remembers, then it forgets all (~10 MB)
 # the facts consolidate.choose reads (names, companies and places it reads from the mention)
 _CHOSEN_FACTS = (*MONEY_FIELDS, *AREA_FIELDS, *DATE_FIELDS, "capacity")
 _PROFILE_COLUMNS = (  # of projects p, in the order of consolidate.Profile
