@@ -81,13 +81,11 @@ _INSERT_ARTICLE = _insert_values("articles", ARTICLE_COLUMNS)
 _INSERT_PROJECT = _insert_values("projects", PROJECT_COLUMNS)
 _INSERT_FACT = _insert_values("facts", FACT_COLUMNS)
 # where a project's values hold what _profile reads, and an article's its content hash
-_PROFILE_AT = [
-    PROJECT_COLUMNS.index(c)
-    for c in (
-        *("id", "article_id", "match_name", "match_phase", "match_company"),
-        *("location", "match_investment"),
-    )
-]
+_PROFILE_FROM = (  # the project columns of a Profile, in its order
+    *("id", "article_id", "match_name", "match_phase", "match_company", "location"),
+    "match_investment",
+)
+_PROFILE_AT = [PROJECT_COLUMNS.index(c) for c in _PROFILE_FROM]
 _CONTENT_HASH_AT = ARTICLE_COLUMNS.index("content_hash")
 
 
@@ -241,6 +239,8 @@ class Store:
                 group = self._merge(group, other, touched, new)
 
     def _a_member_matches(self, me: Profile, keys: Sequence[str], group: str) -> bool:
+        """Whether a mention of ``group`` from another article that has one of ``keys`` is
+        the same project as ``me``."""
         members = self.db.execute(
             f"SELECT {_PROFILE_COLUMNS} FROM project_keys k "
             "JOIN projects p ON p.id = k.project_id "
