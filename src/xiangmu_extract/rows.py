@@ -144,9 +144,9 @@ class _Facts:
         ):
             if name:
                 mention = self.text[span[0] : span[1]] if span else None
-                rows.append(self.row(project_id, len(rows), field, None, name, None, mention, span))
+                rows.append(self.row(project_id, len(rows), field, None, name, mention, span))
         for field, v in _values(p):
-            rows.append(self.row(project_id, len(rows), field, v, None, None, v.text, v.span))
+            rows.append(self.row(project_id, len(rows), field, v, None, v.text, v.span))
         return rows
 
     def row(
@@ -156,12 +156,11 @@ class _Facts:
         field: str,
         value: Value | None,
         name: str | None,
-        unit: str | None,
         mention: str | None,
         span: tuple[int, int] | None,
     ) -> Values:
         """A fact (FACT_COLUMNS): of ``value``, or of ``name`` (a name, company or place)."""
-        value_num = value_text = qualifier = product = None
+        value_num = value_text = unit = qualifier = product = None
         if isinstance(value, DateValue):
             value_text = value.value
         elif isinstance(value, Money):
@@ -195,13 +194,13 @@ class _Facts:
 
 def _values(p: Project) -> list[tuple[str, Value]]:
     """The values of ``p`` that are set, in the order of their facts."""
-    values: list[tuple[str, Value | None]] = [
+    candidates: list[tuple[str, Value | None]] = [
         *((f, getattr(p, f)) for f in MONEY_FIELDS),
         *(("capacity", c) for c in p.capacity),
         *((f, getattr(p, f)) for f in AREA_FIELDS),
         *((f, getattr(p, f)) for f in DATE_FIELDS),
     ]
-    return [(field, v) for field, v in values if v is not None]
+    return [(field, v) for field, v in candidates if v is not None]
 
 
 def _json_list(items: list[str]) -> str:
