@@ -21,6 +21,7 @@ from db_samples import RAW, dump, raw
 from xiangmu_extract import batch, pipeline
 from xiangmu_extract.batch import WORKER_DIED, Summary, run_batch
 from xiangmu_extract.cli import main
+from xiangmu_extract.store import Outcome
 
 JINKO = ("001_a608d7819f00ea86.txt", "002_2c39f0067748cac1.txt")
 
@@ -108,6 +109,27 @@ def test_mixed_folder_exact_accounting(mixed: Path, tmp_path: Path) -> None:
     assert con.execute("SELECT publish_date FROM articles WHERE doc_id = 'j1'").fetchone() == (
         "2021-03-01",
     )
+
+
+def test_chunks_done_are_written_together_in_input_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    chunks = [[Outcome(f"{i}.txt", f"line {j}") for j in range(2)] for i in range(6)]
+    monkeypatch.setattr(batch, "TRANSACTION_ARTICLES", 5)
+    joined = list(batch._transactions(iter(chunks)))
+    assert [len(t) for t in joined] == [6, 6]
+    assert [o for t in joined for o in t] == [o for c in chunks for o in c]
+    monkeypatch.setattr(batch, "TRANSACTION_SECONDS", 0.0)  # none is done in time
+    assert list(batch._transactions(iter(chunks))) == chunks
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_database_does_not_depend_on_the_transactions(
+    mixed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    together, apart = tmp_path / "together.sqlite", tmp_path / "apart.sqlite"
+    assert counts(run_batch([str(mixed)], together, jobs=jobs, chunk_size=2)) == MIXED
+    monkeypatch.setattr(batch, "TRANSACTION_ARTICLES", 1)  # a transaction per chunk
+    assert counts(run_batch([str(mixed)], apart, jobs=jobs, chunk_size=2)) == MIXED
+    assert dump(together) == dump(apart)
 
 
 def test_rerun_skips_what_is_done_and_retries_failures(mixed: Path, tmp_path: Path) -> None:

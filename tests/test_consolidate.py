@@ -3,13 +3,21 @@ choice of one value per field."""
 
 from __future__ import annotations
 
+import itertools
+import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from db_samples import RAW, raw
 from xiangmu_extract.consolidate import (
+    _NOISE,
+    MIN_NAME_KEY,
     Mention,
     Profile,
+    _regexes,
+    _strip_places,
     choose,
     company_key,
     keys,
@@ -17,6 +25,9 @@ from xiangmu_extract.consolidate import (
     phase_of,
     same_project,
 )
+from xiangmu_extract.names import PAREN_PHASE
+from xiangmu_extract.patterns import get_patterns
+from xiangmu_extract.pipeline import extract
 
 
 @pytest.mark.parametrize(
@@ -217,6 +228,24 @@ def test_choose(mentions: list[Mention], field: str, expected: Any) -> None:
     assert choose(mentions[::-1])[field] == expected
 
 
+def test_every_tie_goes_to_the_smallest_id_in_any_order() -> None:
+    def tied(mid: str) -> Mention:
+        values = {
+            "investment": [money(3e9), money(3e9)],
+            "land_area": [{"value_num": 200.0, "unit": "亩"}],
+            "start_date": [{"value_text": "2021-06", "value_num": None}],
+            "capacity": [{"value_num": 5.0, "unit": "吨", "product": "茶叶"}],
+        }
+        return M(mid, "2022-01-01", "晶科项目", "晶科能源", "signed", **values)
+
+    group = [tied(mid) for mid in ("c#1", "a#2", "b#0", "a#10")]
+    for order in itertools.permutations(group):
+        chosen = choose(order)
+        assert set(chosen["chosen_from"].values()) == {"a#10"}, order
+        assert len(chosen["chosen_from"]) == 7  # name, company, status and four values
+        assert chosen == choose(group)
+
+
 def test_choose_keeps_every_name_and_says_where_each_value_came_from() -> None:
     chosen = choose(
         [
@@ -228,3 +257,59 @@ def test_choose_keeps_every_name_and_says_where_each_value_came_from() -> None:
     assert chosen["chosen_from"]["investment"] == "b"
     assert chosen["n_articles"] == 2
     assert (chosen["first_published"], chosen["last_published"]) == ("2021-01-01", "2022-01-01")
+
+
+# -- the keys are cut as often as the rounds change them ---------------------------------
+def _every_round(key: str, cut: Callable[[str], str]) -> str:
+    """Rounds of ``cut`` then the leading places, until a round changes nothing."""
+    previous = None
+    while key != previous:
+        previous = key
+        key = _strip_places(cut(key))
+    return key
+
+
+def name_key_every_round(name: str) -> str:
+    openers, heads, _ = _regexes()
+    key = PAREN_PHASE.sub("", name)
+    key = get_patterns().regex("name_phase").sub("", key)
+    key = _NOISE.sub("", key).lower()
+    key = _every_round(key, lambda k: heads.sub("", openers.sub("", k)))
+    return key if len(key) >= MIN_NAME_KEY else ""
+
+
+def company_key_every_round(company: str) -> str:
+    _, _, forms = _regexes()
+    key = _NOISE.sub("", re.sub(r"[((][^()()]*[))]", "", company))
+    key = _every_round(key, lambda k: forms.sub("", k))
+    return key if len(key) >= 2 else ""
+
+
+def _dev_names() -> tuple[list[str], list[str]]:
+    docs = [extract(raw(path.name)) for path in sorted(RAW.glob("*.txt"))]
+    names = [n for d in docs for p in d.projects for n in (p.name, *p.aliases)]
+    companies = [p.company for d in docs for p in d.projects if p.company]
+    return names, companies
+
+
+def test_keys_are_those_of_every_round() -> None:
+    names, companies = _dev_names()
+    names += [  # openers, places and heads in turn: several rounds
+        "新建浙江海宁新建晶科高效电池组件生产线项目工程",
+        "投资建设海宁建设晶科光伏组件生产线建设项目",
+        "浙江海宁",
+        "海宁晶科项目",
+        "海宁晶科项目(二期)",
+        "新建海宁晶科光伏组件生产线第三期工程",
+    ]
+    companies += ["浙江海宁晶科能源有限公司有限公司", "海宁浙江集团", "浙江"]
+    assert len(names) > 50 and len(companies) > 10
+    phase = get_patterns().regex("name_phase")
+    for name in names:
+        assert name_key(name) == name_key_every_round(name), name
+        ordinals = [m.group("ordinal") for m in phase.finditer(name)]
+        assert phase_of(name) == (ordinals[-1] if ordinals else ""), name
+    for company in companies:
+        assert company_key(company) == company_key_every_round(company), company
+    cut = [n for n in names if name_key(n) not in ("", _NOISE.sub("", n).lower())]
+    assert len(cut) > 20  # most names lose an opener, a place or a head

@@ -13,7 +13,14 @@ import pytest
 from db_samples import dump
 from xiangmu_extract import store as store_module
 from xiangmu_extract.models import Document, Project
-from xiangmu_extract.rows import article_rows, content_hash
+from xiangmu_extract.rows import (
+    ARTICLE_COLUMNS,
+    FACT_COLUMNS,
+    PROJECT_COLUMNS,
+    ArticleRows,
+    article_rows,
+    content_hash,
+)
 from xiangmu_extract.store import Outcome, Store
 
 NAME = "星河锂电池生产线项目"
@@ -72,6 +79,22 @@ def remembering_one_key(db: Path, outcomes: list[Outcome]) -> None:
         one_by_one(db, outcomes)
 
 
+def refreshing_after_each(db: Path, outcomes: list[Outcome]) -> None:
+    """Consolidated rows written after each article: a later merge deletes the row of the
+    group merged away."""
+    with Store(db) as store:
+        for o in outcomes:
+            store.write([o])
+            store.refresh()
+
+
+def forgetting_renames(db: Path, outcomes: list[Outcome]) -> None:
+    """The store forgets what it remembers of the groups before every transaction."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store_module, "RENAME_CACHE", 0)
+        one_by_one(db, outcomes)
+
+
 def groups(db: Path) -> list[list[str]]:
     """The articles of the mentions of each group, by name."""
     names = {content_hash(name, None)[:20]: name for name in ("a1", "a2", "a3", "a4")}
@@ -83,7 +106,14 @@ def groups(db: Path) -> list[list[str]]:
     return sorted(sorted(articles) for articles in members.values())
 
 
-WAYS: list[Write] = [in_one_transaction, one_by_one, by_two_connections, remembering_one_key]
+WAYS: list[Write] = [
+    in_one_transaction,
+    one_by_one,
+    by_two_connections,
+    remembering_one_key,
+    refreshing_after_each,
+    forgetting_renames,
+]
 
 
 @pytest.mark.parametrize("write", WAYS, ids=lambda w: w.__name__)
@@ -93,6 +123,10 @@ WAYS: list[Write] = [in_one_transaction, one_by_one, by_two_connections, remembe
         ([HANGZHOU, NINGBO, NINGBO_AGAIN], [["a1"], ["a2", "a3"], ["a3"]]),
         ([NINGBO_AGAIN, HANGZHOU, NINGBO], [["a1"], ["a2", "a3"], ["a3"]]),
         ([HANGZHOU, NINGBO, NINGBO_AGAIN, NOWHERE], [["a1", "a2", "a3", "a4"], ["a3"]]),
+        # the group of a1 and a4 is remembered by a1 (the smaller id), which is not a2's
+        # project (Hangzhou, Ningbo): a4 is, and a2 joins them
+        ([HANGZHOU, NOWHERE, NINGBO], [["a1", "a2", "a4"]]),
+        ([NOWHERE, NINGBO, HANGZHOU], [["a1", "a2", "a4"]]),
     ],
 )
 def test_groups_do_not_depend_on_how_articles_are_written(
@@ -103,3 +137,21 @@ def test_groups_do_not_depend_on_how_articles_are_written(
     assert groups(db) == expected
     in_one_transaction(reference, outcomes)
     assert dump(db) == dump(reference)
+
+
+def test_the_values_of_the_rows_are_in_the_order_of_the_tables_columns(tmp_path: Path) -> None:
+    with Store(tmp_path / "p.sqlite") as store:
+        for table, columns in (
+            ("articles", ARTICLE_COLUMNS),
+            ("projects", PROJECT_COLUMNS),
+            ("facts", FACT_COLUMNS),
+        ):
+            info = store.db.execute(f"PRAGMA table_info({table})")
+            assert tuple(r[1] for r in info) == columns, table
+    rows = NINGBO_AGAIN.rows
+    assert rows is not None and len(rows.projects) == 2
+    again = ArticleRows.from_dicts(
+        rows.article_dict(), rows.project_dicts(), rows.fact_dicts(), rows.keys
+    )
+    assert again == rows
+    assert [p["location"] for p in rows.project_dicts()] == ["宁波", None]

@@ -26,12 +26,12 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from xiangmu_extract.models import AREA_FIELDS, DATE_FIELDS, MONEY_FIELDS, STATUSES
-from xiangmu_extract.names import PAREN_PHASE, find_places
+from xiangmu_extract.names import PAREN_PHASE, find_places, lexicon
 from xiangmu_extract.patterns import alternation, get_patterns
 
 MONEY_TOLERANCE = 0.005
@@ -71,8 +71,27 @@ def _strip_places(text: str) -> str:
     return text
 
 
+def _cut_until_stable(key: str, cut: Callable[[str], str]) -> str:
+    """``key`` with ``cut`` and then :func:`_strip_places` applied until nothing changes.
+
+    A text that :func:`_strip_places` returned comes back from it unchanged, so a round whose
+    ``cut`` removes nothing from such a text would end the loop: it is not run (half the
+    place look-ups of a name)."""
+    stripped = False  # key is a text _strip_places returned
+    while True:
+        shorter = cut(key)
+        if stripped and shorter == key:
+            return key
+        next_key = _strip_places(shorter)
+        if next_key == key:
+            return key
+        key, stripped = next_key, True
+
+
 def phase_of(name: str) -> str:
     """The phase a name is about: "二" for "晶科项目二期", "" for a whole project."""
+    if lexicon().phase_hint not in name:  # in every phase: most names have none
+        return ""
     found = [m.group("ordinal") for m in get_patterns().regex("name_phase").finditer(name)]
     return found[-1] if found else ""
 
@@ -81,13 +100,10 @@ def name_key(name: str) -> str:
     """The part of a name that identifies the project."""
     openers, heads, _ = _regexes()
     key = PAREN_PHASE.sub("", name)
-    key = get_patterns().regex("name_phase").sub("", key)
+    if lexicon().phase_hint in key:
+        key = get_patterns().regex("name_phase").sub("", key)
     key = _NOISE.sub("", key).lower()
-    previous = None
-    while key != previous:
-        previous = key
-        key = heads.sub("", openers.sub("", key))
-        key = _strip_places(key)
+    key = _cut_until_stable(key, lambda k: heads.sub("", openers.sub("", k)))
     return key if len(key) >= MIN_NAME_KEY else ""
 
 
@@ -97,10 +113,7 @@ def company_key(company: str | None) -> str:
         return ""
     _, _, forms = _regexes()
     key = _NOISE.sub("", re.sub(r"[((][^()()]*[))]", "", company))
-    previous = None
-    while key != previous:
-        previous = key
-        key = _strip_places(forms.sub("", key))
+    key = _cut_until_stable(key, lambda k: forms.sub("", k))
     return key if len(key) >= 2 else ""
 
 
@@ -172,6 +185,7 @@ class Mention:
     facts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
+@functools.lru_cache(maxsize=4096)  # the same figures come back in mention after mention
 def _digits(value: float | None) -> int:
     """Significant digits written: 2.2e10 has 2, 1.42e8 has 3."""
     if not value:
@@ -187,6 +201,8 @@ def _recency(m: Mention) -> str:
     return m.publish_date or ""
 
 
+# The _pick functions take the mentions in the order of their ids, and keep the first of the
+# best: a tie goes to the smallest id.
 def _pick_value(
     mentions: Sequence[Mention], field_name: str, precision: Any
 ) -> tuple[Mention, dict[str, Any]] | None:
@@ -194,22 +210,11 @@ def _pick_value(
     best: tuple[Any, ...] | None = None
     picked = None
     for m in mentions:
-        for fact in m.facts.get(field_name, []):
-            rank = (_recency(m), precision(fact), _Reversed(m.id))
+        for fact in m.facts.get(field_name, ()):
+            rank = (_recency(m), precision(fact))
             if best is None or rank > best:
                 best, picked = rank, (m, fact)
     return picked
-
-
-@functools.total_ordering
-@dataclass(frozen=True)
-class _Reversed:
-    """Orders strings backwards, so that max() prefers the smallest id."""
-
-    value: str
-
-    def __lt__(self, other: object) -> bool:
-        return isinstance(other, _Reversed) and self.value > other.value
 
 
 def _pick_text(mentions: Sequence[Mention], attr: str) -> tuple[str | None, str | None]:
@@ -219,7 +224,7 @@ def _pick_text(mentions: Sequence[Mention], attr: str) -> tuple[str | None, str 
     for m in mentions:
         value = getattr(m, attr)
         if value:
-            rank = (len(value), _recency(m), _Reversed(m.id))
+            rank = (len(value), _recency(m))
             if best is None or rank > best:
                 best, chosen = rank, (value, m.id)
     return chosen
@@ -227,12 +232,17 @@ def _pick_text(mentions: Sequence[Mention], attr: str) -> tuple[str | None, str 
 
 def _pick_name(mentions: Sequence[Mention]) -> tuple[str, str]:
     counts = Counter(m.name for m in mentions)
-    best = max(mentions, key=lambda m: (counts[m.name], len(m.name), _Reversed(m.id)))
+    best = max(mentions, key=lambda m: (counts[m.name], len(m.name)))
     return best.name, best.id
+
+
+def _mention_id(m: Mention) -> str:
+    return m.id
 
 
 def choose(mentions: Sequence[Mention]) -> dict[str, Any]:
     """The consolidated record of one group of mentions (see the module docstring)."""
+    mentions = sorted(mentions, key=_mention_id)  # max() keeps the first of the best
     name, name_from = _pick_name(mentions)
     chosen_from: dict[str, str] = {"name": name_from}
     row: dict[str, Any] = {"name": name}
@@ -282,7 +292,7 @@ def _pick_capacity(mentions: Sequence[Mention], chosen_from: dict[str, str]) -> 
     having = [m for m in mentions if m.facts.get("capacity")]
     if not having:
         return []
-    best = max(having, key=lambda m: (_recency(m), len(m.facts["capacity"]), _Reversed(m.id)))
+    best = max(having, key=lambda m: (_recency(m), len(m.facts["capacity"])))
     chosen_from["capacity"] = best.id
     return [
         {"value": f["value_num"], "unit": f["unit"], "product": f["product"]}
@@ -297,7 +307,7 @@ def _pick_status(mentions: Sequence[Mention], chosen_from: dict[str, str]) -> st
         return None
     best = max(
         having,
-        key=lambda m: (_recency(m), STATUSES.index(m.status), _Reversed(m.id)),
+        key=lambda m: (_recency(m), STATUSES.index(m.status)),
     )
     chosen_from["status"] = best.id
     return best.status

@@ -170,7 +170,9 @@ class Dataset:
             rows = None
             if articles:
                 keys = [(k["key"], k["project_id"]) for k in got["tables/project_keys"]]
-                rows = ArticleRows(articles[0], got["tables/projects"], got["tables/facts"], keys)
+                rows = ArticleRows.from_dicts(
+                    articles[0], got["tables/projects"], got["tables/facts"], keys
+                )
             yield Outcome(rows=rows, **inp), got[MENTIONS]
 
 
@@ -289,9 +291,9 @@ class PartitionWriter(PartitionFiles):
         rows = outcome.rows
         if rows is None or doc is None:
             return
-        self.write("tables/articles", [{**seq, **rows.article}])
-        self.write("tables/projects", ({**seq, **p} for p in rows.projects))
-        self.write("tables/facts", ({**seq, **f} for f in rows.facts))
+        self.write("tables/articles", [{**seq, **rows.article_dict()}])
+        self.write("tables/projects", ({**seq, **p} for p in rows.project_dicts()))
+        self.write("tables/facts", ({**seq, **f} for f in rows.fact_dicts()))
         self.write(
             "tables/project_keys", ({**seq, "key": k, "project_id": p} for k, p in rows.keys)
         )
@@ -301,9 +303,9 @@ class PartitionWriter(PartitionFiles):
 def _readable(rows: ArticleRows, doc: Document) -> Iterator[Row]:
     """The mention rows of one article, as :func:`~xiangmu_extract.frames.read_database` shows
     them (but consolidated_id); "" is missing."""
-    a = rows.article
+    a = rows.article_dict()
     head = {"article_id": a["id"], "url": a["url"], "locator": a["locator"]}
     head |= {c: a[c] for c in ("doc_id", "source", "title", "publish_date", "media")}
-    for p, project in zip(rows.projects, doc.projects, strict=True):
+    for p, project in zip(rows.project_dicts(), doc.projects, strict=True):
         row = {"mention_id": p["id"], **head, **project_values(project.model_dump(mode="json"))}
         yield {k: None if v == "" else v for k, v in row.items()}
