@@ -637,20 +637,27 @@ def test_figures_and_status_words_with_no_project_around_go_nowhere() -> None:
     assert p.status == "under_construction"
 
 
+def _texts_asked(monkeypatch: pytest.MonkeyPatch, function: str, *, span: bool) -> list[str]:
+    """The texts link's ``function`` is asked about: ``text[pos:endpos]`` of a recognizer's
+    arguments (``span``), else ``text``."""
+    from xiangmu_extract import link
+
+    asked: list[str] = []
+    wrapped = getattr(link, function)
+
+    def recording(text: str, *args: Any) -> Any:
+        asked.append(text[args[0] : args[1]] if span else text)
+        return wrapped(text, *args)
+
+    monkeypatch.setattr(link, function, recording)
+    return asked
+
+
 @sources_only
 def test_figures_are_looked_for_only_where_they_can_go_to_a_project(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from xiangmu_extract import link
-
-    asked: list[str] = []
-    find_money = link.find_money
-
-    def recording(text: str, pos: int = 0, endpos: int | None = None) -> Any:
-        asked.append(text[pos:endpos])
-        return find_money(text, pos, endpos)
-
-    monkeypatch.setattr(link, "find_money", recording)
+    asked = _texts_asked(monkeypatch, "find_money", span=True)
     text = (
         "全市完成投资3亿元。\n\n雷山县茶叶加工扩建项目总投资1.2亿元。\n\n"
         "该项目已开工,年产值2亿元。\n\n项目占地50亩。"
@@ -685,16 +692,7 @@ def test_the_cue_gates_skip_only_figures_that_go_nowhere(
 def test_the_body_places_are_looked_for_only_when_the_headline_names_none(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from xiangmu_extract import link
-
-    asked: list[str] = []
-    find_places = link.find_places
-
-    def recording(text: str, base: int = 0) -> Any:
-        asked.append(text)
-        return find_places(text, base)
-
-    monkeypatch.setattr(link, "find_places", recording)
+    asked = _texts_asked(monkeypatch, "find_places", span=False)
     body = "\n\n全市今年新开工一批重点项目。\n\n茶叶加工扩建项目总投资1.2亿元。"
     (p,) = extract("贵州雷山县茶产业发展" + body).projects
     assert p.location == "贵州雷山县"  # the headline's
