@@ -7,9 +7,10 @@ enumeration, else in the same clause, else in the same sentence, else the projec
 focus from the sentences before. Totals over many projects ("640个项目,总投资3720亿元")
 are never tied to a project.
 
-Figures are recognized sentence by sentence, and only in a sentence that names a project
-or has one in focus: in any other (about two sentences in five of a page) a figure could go
-to no project, so it is never looked for.
+Figures are recognized sentence by sentence, and only where one could be tied to a project
+and a field: in a sentence that names a project or has one in focus (in the others, about two
+in five of a page, a figure goes nowhere), and, for each kind of figure, that has a cue of
+its fields (:meth:`Linker._figures`).
 """
 
 from __future__ import annotations
