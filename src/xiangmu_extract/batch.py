@@ -17,6 +17,7 @@ batch goes on: read = extracted + skipped + failed.
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import multiprocessing
 import os
@@ -190,6 +191,10 @@ class _Workers:
     def __init__(self, jobs: int, database: str, options: SourceOptions) -> None:
         self.jobs, self.database, self.options = jobs, database, options
         _warm_up()
+        # What is alive now lives as long as the process (modules, patterns, tables): frozen,
+        # the workers' garbage collections do not walk it, and so do not copy the pages it is
+        # on from the parent (Python's advice for fork without exec): -j2 -5% CPU
+        gc.freeze()
         self.pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
