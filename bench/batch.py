@@ -15,6 +15,7 @@ import contextlib
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,19 +86,30 @@ def _tree(root: int) -> list[str]:
 
 
 def run_batch(folder: Path, db: Path, jobs: int) -> tuple[float, float, float]:
+    """Seconds of one run (to the process's exit, waited for), and the peak memory of its
+    largest process and of all of them, sampled in a thread meanwhile."""
     exe = Path(sys.executable).with_name("xiangmu-extract")
     cmd = [str(exe), "batch", str(folder), "-o", str(db), "-j", str(jobs), "--quiet"]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd)
-    peak_one = peak_all = 0
-    while proc.poll() is None:
-        rss = [_rss_kb(pid) for pid in _tree(proc.pid)]
-        peak_one, peak_all = max(peak_one, *rss), max(peak_all, sum(rss))
-        time.sleep(SAMPLE_SECONDS)
+    peaks = [0, 0]  # KB: the largest process, all of them
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            rss = [_rss_kb(pid) for pid in _tree(proc.pid)]
+            peaks[:] = max([peaks[0], *rss]), max(peaks[1], sum(rss))
+            done.wait(SAMPLE_SECONDS)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    proc.wait()
     elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"batch failed with exit status {proc.returncode}")
-    return elapsed, peak_one / 1024, peak_all / 1024
+    return elapsed, peaks[0] / 1024, peaks[1] / 1024
 
 
 def measure(copies: int, jobs: int, work: Path) -> BatchRun:
