@@ -121,6 +121,20 @@ def test_chunks_done_are_written_together_in_input_order(monkeypatch: pytest.Mon
     assert list(batch._transactions(iter(chunks))) == chunks
 
 
+def test_the_last_chunks_are_written_as_they_come(monkeypatch: pytest.MonkeyPatch) -> None:
+    # once no chunk is left to hand out, each is written on its own
+    chunks = [[Outcome(f"{i}.txt", f"line {j}") for j in range(2)] for i in range(6)]
+    monkeypatch.setattr(batch, "TRANSACTION_ARTICLES", 100)
+    taken = batch._Chunks(iter(chunks[:4]), 1)  # four chunks handed out, then none left
+    handed = [next(taken) for _ in range(4)]
+    assert not taken.exhausted
+    assert list(taken) == [] and taken.exhausted
+    assert handed == [[c] for c in chunks[:4]]
+    drained = iter([False, False, True, True, True, True])
+    joined = list(batch._transactions(iter(chunks), lambda: next(drained)))
+    assert [len(t) for t in joined] == [6, 2, 2, 2]
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_the_database_does_not_depend_on_the_transactions(
     mixed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int

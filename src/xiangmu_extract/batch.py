@@ -172,10 +172,22 @@ def _warm_up() -> None:
 
 
 # -- in the main process ------------------------------------------------------------------
-def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
+class _Chunks:
+    """The items in chunks of ``size``; ``exhausted`` once the last chunk has been taken."""
+
+    def __init__(self, items: Iterable[Item], size: int) -> None:
+        self._items, self._size = iter(items), size
+        self.exhausted = False
+
+    def __iter__(self) -> Iterator[list[Item]]:
+        return self
+
+    def __next__(self) -> list[Item]:
+        chunk = list(islice(self._items, self._size))
+        if not chunk:
+            self.exhausted = True
+            raise StopIteration
+        return chunk
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -275,15 +287,23 @@ def _serial(
         yield [process(item, store.has_article, options) for item in chunk]
 
 
-def _transactions(results: Iterable[list[Outcome]]) -> Iterator[list[Outcome]]:
+def _transactions(
+    results: Iterable[list[Outcome]], draining: Callable[[], bool] = lambda: False
+) -> Iterator[list[Outcome]]:
     """The outcomes of consecutive chunks joined, to be written in one transaction each: the
     chunks done until they hold :data:`TRANSACTION_ARTICLES`, or until
-    :data:`TRANSACTION_SECONDS` have passed since the last transaction."""
+    :data:`TRANSACTION_SECONDS` have passed since the last transaction; each chunk on its own
+    once ``draining()`` (no chunk is left to hand to the workers: writing as the last ones come
+    overlaps the writes with their extraction, which otherwise would all wait for the last)."""
     pending: list[Outcome] = []
     began = time.monotonic()
     for outcomes in results:
         pending.extend(outcomes)
-        if len(pending) >= TRANSACTION_ARTICLES or time.monotonic() - began >= TRANSACTION_SECONDS:
+        if (
+            len(pending) >= TRANSACTION_ARTICLES
+            or time.monotonic() - began >= TRANSACTION_SECONDS
+            or draining()
+        ):
             yield pending
             pending, began = [], time.monotonic()
     if pending:
@@ -309,7 +329,7 @@ def run_batch(
     jobs = jobs or os.cpu_count() or 1
     summary = Summary()
     with Store(database) as store:
-        chunks = _chunks(iter_tasks(inputs, options), chunk_size)
+        chunks = _Chunks(iter_tasks(inputs, options), chunk_size)
         if jobs == 1:
             for outcomes in _transactions(_serial(chunks, store, options)):
                 record(store, outcomes, summary, failures, progress)
@@ -317,7 +337,8 @@ def run_batch(
         else:
             workers = _Workers(jobs, str(store.path), options)
             try:
-                for outcomes in _transactions(_parallel(chunks, workers)):
+                parallel = _parallel(chunks, workers)
+                for outcomes in _transactions(parallel, lambda: chunks.exhausted):
                     record(store, outcomes, summary, failures, progress)
                 here = functools.partial(consolidated_rows, store.db)
                 store.refresh(rebuild=functools.partial(workers.rebuild, here=here))
