@@ -35,9 +35,14 @@ KEY_CACHE = 20_000  # blocking keys whose groups a store remembers, at most (~15
 RENAME_CACHE = 50_000  # renamed groups a store remembers, then it forgets all (~10 MB)
 # the facts consolidate.choose reads (names, companies and places it reads from the mention)
 _CHOSEN_FACTS = (*MONEY_FIELDS, *AREA_FIELDS, *DATE_FIELDS, "capacity")
-_PROFILE_COLUMNS = (  # of projects p, in the order of consolidate.Profile
-    "p.id, p.article_id, p.match_name, p.match_phase, p.match_company, "
-    "coalesce(p.location, ''), p.match_investment"
+# the project columns of a consolidate.Profile, in its order
+_PROFILE_FROM = (
+    *("id", "article_id", "match_name", "match_phase", "match_company", "location"),
+    "match_investment",
+)
+# the same, selected from projects p (a place unknown is "", as in _profile)
+_PROFILE_COLUMNS = ", ".join(
+    "coalesce(p.location, '')" if c == "location" else f"p.{c}" for c in _PROFILE_FROM
 )
 Status = Literal["extracted", "skipped", "failed"]
 Rebuild = Callable[[Sequence[str]], list[Row | None]]  # see Store.refresh
@@ -59,31 +64,22 @@ class Outcome:
     failure: str | None = None
 
 
-def _insert(table: str, columns: Sequence[str], verb: str = "INSERT") -> str:
-    names = ", ".join(columns)
-    values = ", ".join(f":{c}" for c in columns)
-    return f"{verb} INTO {table} ({names}) VALUES ({values})"
-
-
 def _marks(count: int) -> str:
     """``count`` SQL parameters: "?, ?, ?"."""
     return ", ".join("?" * count)
 
 
-def _insert_values(table: str, columns: Sequence[str]) -> str:
-    """The statement inserting a row's values (bound by position: by name, the sqlite3 module
-    looks each parameter up in a dict, a third more per row)."""
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({_marks(len(columns))})"
+def _insert(table: str, columns: Sequence[str], verb: str = "INSERT") -> str:
+    """The statement inserting a row's values, in the order of ``columns`` (bound by
+    position: by name, the sqlite3 module looks each parameter up in a dict, a third more
+    per row)."""
+    return f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({_marks(len(columns))})"
 
 
-_INSERT_ARTICLE = _insert_values("articles", ARTICLE_COLUMNS)
-_INSERT_PROJECT = _insert_values("projects", PROJECT_COLUMNS)
-_INSERT_FACT = _insert_values("facts", FACT_COLUMNS)
+_INSERT_ARTICLE = _insert("articles", ARTICLE_COLUMNS)
+_INSERT_PROJECT = _insert("projects", PROJECT_COLUMNS)
+_INSERT_FACT = _insert("facts", FACT_COLUMNS)
 # where a project's values hold what _profile reads, and an article's its content hash
-_PROFILE_FROM = (  # the project columns of a Profile, in its order
-    *("id", "article_id", "match_name", "match_phase", "match_company", "location"),
-    "match_investment",
-)
 _PROFILE_AT = [PROJECT_COLUMNS.index(c) for c in _PROFILE_FROM]
 _CONTENT_HASH_AT = ARTICLE_COLUMNS.index("content_hash")
 
@@ -305,7 +301,9 @@ class Store:
         if row is None:  # merged away
             self.db.execute("DELETE FROM consolidated WHERE id = ?", (gid,))
         else:
-            self.db.execute(_insert("consolidated", list(row), "INSERT OR REPLACE"), row)
+            self.db.execute(
+                _insert("consolidated", list(row), "INSERT OR REPLACE"), tuple(row.values())
+            )
 
     def _merge(self, a: str, b: str, touched: set[str], new: dict[str, Profile]) -> str:
         """Merge groups ``a`` and ``b`` under the smaller id; the id kept. A group named
